@@ -1,0 +1,18 @@
+# Turns schema/NNN_name.sql files into a C array of migration scripts.
+# Migration i (0-based) brings the database from user_version i to i+1.
+set(out "/* generated from the schema directory by cmake/embed_schema.cmake: do not edit */\n#include <stddef.h>\n")
+set(list "")
+set(n 0)
+foreach(f ${FILES})
+  file(READ ${f} sql)
+  get_filename_component(name ${f} NAME)
+  string(REPLACE "\\" "\\\\" sql "${sql}")
+  string(REPLACE "\"" "\\\"" sql "${sql}")
+  string(REPLACE "\n" "\\n\"\n\"" sql "${sql}")
+  string(APPEND out "static const char schema_${n}[] =\n\"${sql}\";\n")
+  string(APPEND list "  { \"${name}\", schema_${n} },\n")
+  math(EXPR n "${n} + 1")
+endforeach()
+string(APPEND out "const struct bt_schema_step { const char *name; const char *sql; } bt_schema_steps[] = {\n${list}};\nconst size_t bt_schema_nsteps = ${n};\n")
+file(WRITE ${OUT}.tmp "${out}")
+execute_process(COMMAND ${CMAKE_COMMAND} -E copy_if_different ${OUT}.tmp ${OUT})
