@@ -3,8 +3,11 @@
 --
 -- The model follows the protocol XML: session -> agenda item -> speech -> paragraphs and
 -- kommentare in document order (one `seq` counter per session shared by both), each pointing at
--- the turn (who held the floor) at that moment. Every table with protocol content carries
--- session_id, so replacing or rolling back a protocol is one DELETE per table.
+-- the turn (who held the floor) at that moment.
+--
+-- Row ids of protocol content are (session.id << 24) + n: a session's rows of any table form one
+-- rowid range, so replacing or rolling back a protocol is one range DELETE per table, and the
+-- big tables need no index on session_id (which they still carry, for convenience).
 
 -- Canonical faction labels; every other spelling is mapped onto these.
 CREATE TABLE faction (
@@ -80,7 +83,6 @@ CREATE TABLE agenda_item (
     top_id      TEXT NOT NULL,          -- top-id attribute: "Tagesordnungspunkt 3", "Zusatzpunkt 1"
     title       TEXT                    -- the T_* paragraphs that open it, joined
 );
-CREATE INDEX agenda_item_session ON agenda_item(session_id);
 
 CREATE TABLE speech (
     id          INTEGER PRIMARY KEY,
@@ -93,7 +95,6 @@ CREATE TABLE speech (
     applause    INTEGER NOT NULL DEFAULT 0  -- applause while the main speaker held the floor:
                                             -- one per applauding faction per kommentar
 );
-CREATE INDEX speech_session ON speech(session_id);
 
 -- A turn is one stretch in which one person holds the floor: the main speaker of a speech, a
 -- member asking a Zwischenfrage, the chair, or a member speaking outside a <rede> (question time).
@@ -112,7 +113,6 @@ CREATE TABLE turn (
     recv_faction TEXT                   -- faction credited with reactions to this turn: `faction`, else
                                         -- the master data's faction of person_id on the session date
 );
-CREATE INDEX turn_session ON turn(session_id);
 
 -- part: 'beginn' (sitzungsbeginn), 'top' (tagesordnungspunkt), 'anlage' (annexes), 'ende'.
 CREATE TABLE paragraph (
@@ -126,7 +126,6 @@ CREATE TABLE paragraph (
     klasse      TEXT,                   -- J_1, J, O, Z, T_*, redner, ...; 'name' for a <name> line
     text        TEXT NOT NULL
 );
-CREATE INDEX paragraph_session ON paragraph(session_id);
 
 CREATE TABLE kommentar (
     id          INTEGER PRIMARY KEY,
@@ -139,7 +138,6 @@ CREATE TABLE kommentar (
                                         -- applause that follows the chair's announcement
     text        TEXT NOT NULL           -- joined text, white space collapsed
 );
-CREATE INDEX kommentar_session ON kommentar(session_id);
 
 -- What a kommentar says, one row per reaction (DESIGN.md section 2).
 CREATE TABLE reaction (
@@ -151,7 +149,6 @@ CREATE TABLE reaction (
     faction     TEXT NOT NULL,          -- canonical, '*' for the whole house, '' for none
     person      TEXT NOT NULL           -- '' unless scope = individual
 );
-CREATE INDEX reaction_session ON reaction(session_id);
 
 -- Derived per session when it is stored (and rebuilt when the master data changes): counts that
 -- the matrices sum. One count per kommentar, kind and giving faction ('*' expanded to the factions

@@ -69,7 +69,7 @@ static int run(int argc, char **argv, const char *dbpath)
 	struct db db;
 	if (db_open(&db, db_default_path(dbpath), DB_WRITE) < 0)
 		return BT_FAIL;
-	struct store *s = store_new(&db);
+	struct store *s = store_new(&db, getenv("BT_NO_THREADS") == NULL);
 	if (!s) {
 		db_close(&db);
 		return BT_FAIL;
@@ -77,7 +77,10 @@ static int run(int argc, char **argv, const char *dbpath)
 	struct import_stats st = { 0 };
 	double t0 = now_seconds();
 	import_paths(s, argv + optind, argc - optind, &st, !quiet && is_tty(2));
-	store_free(s);
+	if (store_free(s) < 0) {
+		error("cannot write database '%s': %s", db.path, db_errmsg(&db));
+		st.failed++;
+	}
 	db_close(&db);
 	print_import_summary(&st, now_seconds() - t0);
 	if (finish_stdout() < 0)

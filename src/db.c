@@ -172,8 +172,9 @@ static int take_writer_lock(struct db *db)
  * writer lock, so no other process can be writing them. */
 static int remove_stale(struct db *db)
 {
-	static const char *const tables[] = { "reaction", "kommentar", "paragraph", "turn", "speech",
-					      "agenda_item", "tally", "speech_tally" };
+	/* tables whose rows of a session form the rowid range [id << 24, (id + 1) << 24) */
+	static const char *const ranged[] = { "reaction", "kommentar", "paragraph", "turn", "speech", "agenda_item" };
+	static const char *const keyed[] = { "tally", "speech_tally" };
 	sqlite3_stmt *st;
 	int stale = 0;
 	if (sqlite3_prepare_v2(db->h, "SELECT count(*) FROM session WHERE NOT live", -1, &st, NULL) != SQLITE_OK)
@@ -185,10 +186,21 @@ static int remove_stale(struct db *db)
 		return 0;
 	if (db_begin(db) < 0)
 		return -1;
-	for (size_t i = 0; i < sizeof tables / sizeof *tables; i++) {
-		char sql[160];
+	char sql[256];
+	for (size_t i = 0; i < sizeof ranged / sizeof *ranged; i++) {
+		/* a join over the few stale sessions, so each is a rowid range scan */
+		snprintf(sql, sizeof sql,
+			 "DELETE FROM %s WHERE rowid IN (SELECT t.rowid FROM session s, %s t WHERE NOT s.live"
+			 " AND t.rowid >= (s.id << 24) AND t.rowid < ((s.id + 1) << 24))",
+			 ranged[i], ranged[i]);
+		if (db_exec(db, sql) < 0) {
+			db_rollback(db);
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < sizeof keyed / sizeof *keyed; i++) {
 		snprintf(sql, sizeof sql, "DELETE FROM %s WHERE session_id IN (SELECT id FROM session WHERE NOT live)",
-			 tables[i]);
+			 keyed[i]);
 		if (db_exec(db, sql) < 0) {
 			db_rollback(db);
 			return -1;

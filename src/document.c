@@ -9,6 +9,7 @@
 struct document {
 	XML_Parser xp;
 	struct store *store;
+	int64_t tag;
 	char *source;
 	const struct doc_handler *h;
 	void *hd;
@@ -30,6 +31,7 @@ const char *attr_get(const char **attrs, const char *name)
 
 const char *document_source(const struct document *d) { return d->source; }
 int64_t document_bytes(const struct document *d) { return d->bytes; }
+struct store *document_store(const struct document *d) { return d->store; }
 const char *document_error(const struct document *d) { return sb_str(&d->err); }
 
 void document_fail(struct document *d, const char *fmt, ...)
@@ -64,11 +66,9 @@ static void XMLCALL on_start(void *ud, const char *name, const char **attrs)
 		document_fail(d, "not a plenary protocol (root element <%s>)", name);
 		return;
 	}
-	d->hd = d->h->open(d, d->store, attrs);
-	if (!d->hd) {
-		d->h = NULL;
-		document_fail(d, "cannot start import");
-	}
+	d->hd = d->h->open(d, d->store, attrs, d->tag);
+	if (!d->hd)
+		d->h = NULL; /* open() reported why */
 }
 
 static void XMLCALL on_end(void *ud, const char *name)
@@ -85,10 +85,11 @@ static void XMLCALL on_text(void *ud, const char *s, int len)
 		d->h->text(d->hd, s, len);
 }
 
-struct document *document_new(struct store *s, const char *source)
+struct document *document_new(struct store *s, const char *source, int64_t tag)
 {
 	struct document *d = xcalloc(1, sizeof *d);
 	d->store = s;
+	d->tag = tag;
 	d->source = xstrdup(source);
 	d->xp = XML_ParserCreate(NULL);
 	if (!d->xp) {
@@ -139,13 +140,14 @@ int document_feed(struct document *d, const char *buf, size_t n)
 	return 0;
 }
 
-int document_finish(struct document *d, struct doc_result *res)
+int document_finish(struct document *d)
 {
-	memset(res, 0, sizeof *res);
 	if (d->failed)
 		return -1;
 	if (XML_Parse(d->xp, "", 0, XML_TRUE) != XML_STATUS_OK)
 		return expat_error(d);
+	if (d->failed)
+		return -1;
 	if (!d->h) {
 		d->failed = 1;
 		sb_addf(&d->err, "'%s': not a plenary protocol", d->source);
@@ -154,18 +156,12 @@ int document_finish(struct document *d, struct doc_result *res)
 	char hex[17];
 	content_hash_hex(&d->hash, hex);
 	d->finished = 1;
-	res->bytes = d->bytes;
-	memcpy(res->hash, hex, sizeof hex);
-	int rc = d->h->finish(d->hd, hex, d->bytes, res);
+	d->h->finish(d->hd, hex, d->bytes);
 	d->hd = NULL;
-	if (rc < 0) {
-		d->failed = 1;
-		sb_reset(&d->err);
-		sb_addf(&d->err, "'%s': cannot store it (see the message above)", d->source);
-		return -1;
-	}
 	return 0;
 }
+
+void document_hash(const struct document *d, char out[17]) { content_hash_hex(&d->hash, out); }
 
 void document_free(struct document *d)
 {

@@ -17,6 +17,7 @@ enum input_kind { IN_XML, IN_ZIP };
 struct input {
 	char *path;
 	enum input_kind kind;
+	int mdb; /* the master data: imported first, so protocols can use it */
 	int64_t bytes; /* uncompressed XML bytes, for the progress line */
 	int64_t docs;
 };
@@ -26,11 +27,18 @@ struct inputs {
 	size_t n, cap;
 };
 
-void import_stats_add(struct import_stats *st, const struct doc_result *r)
+void import_stats_add(struct import_stats *st, const struct store_result *r)
 {
+	if (r->outcome == STORE_ABORTED)
+		return; /* reported and counted when it was given up */
+	if (r->outcome == STORE_FAILED) {
+		error("'%s': %s", r->source, r->error);
+		st->failed++;
+		return;
+	}
 	st->documents++;
 	st->bytes += r->bytes;
-	if (r->type == DOC_MDB) {
+	if (r->kind == STORE_MDB) {
 		st->members += r->members;
 		if (r->outcome == STORE_UNCHANGED)
 			st->unchanged++;
@@ -45,13 +53,26 @@ void import_stats_add(struct import_stats *st, const struct doc_result *r)
 	case STORE_UPDATED:
 		st->updated++;
 		break;
-	case STORE_UNCHANGED:
+	default:
 		st->unchanged++;
 		return;
 	}
 	st->speeches += r->speeches;
 	st->kommentare += r->kommentare;
 	st->unmapped += r->unmapped;
+}
+
+/* Takes the results that are ready (all of them when wait is set). */
+static void collect(struct store *s, struct import_stats *st, struct progress *pg, int wait)
+{
+	struct store_result r;
+	while (store_poll(s, &r, wait)) {
+		if (r.outcome == STORE_FAILED)
+			progress_done(pg);
+		import_stats_add(st, &r);
+		if (r.outcome == STORE_FAILED)
+			pg->failed++;
+	}
 }
 
 static int has_suffix(const char *s, const char *suffix)
@@ -73,7 +94,7 @@ static void add_input(struct inputs *in, const char *path, enum input_kind kind,
 		in->cap = in->cap ? in->cap * 2 : 16;
 		in->v = xrealloc(in->v, in->cap * sizeof *in->v);
 	}
-	in->v[in->n++] = (struct input){ xstrdup(path), kind, bytes, docs };
+	in->v[in->n++] = (struct input){ xstrdup(path), kind, 0, bytes, docs };
 }
 
 /* Classifies a regular file by its first bytes: ZIP archives by magic, everything else is
@@ -101,17 +122,21 @@ static int classify(const char *path, struct inputs *in, struct import_stats *st
 			return -1;
 		}
 		int64_t bytes = 0, docs = 0;
+		int mdb = 0;
 		for (size_t i = 0; i < zip_count(z); i++) {
 			const struct zip_entry *e = zip_entry_at(z, i);
 			if (is_xml_name(e->name)) {
 				bytes += (int64_t)e->usize;
 				docs++;
+				mdb |= strcasestr(e->name, "MDB_STAMMDATEN") != NULL;
 			}
 		}
 		zip_close(z);
 		add_input(in, path, IN_ZIP, bytes, docs);
+		in->v[in->n - 1].mdb = mdb;
 	} else {
 		add_input(in, path, IN_XML, sb.st_size, 1);
+		in->v[in->n - 1].mdb = strcasestr(path, "MDB_STAMMDATEN") != NULL;
 	}
 	return 0;
 }
@@ -169,10 +194,7 @@ static int feed_chunk(void *ud, const char *buf, size_t n)
 
 static void report_done(struct document *doc, int ok, struct import_stats *st, struct progress *pg)
 {
-	struct doc_result r;
-	if (ok && document_finish(doc, &r) == 0) {
-		import_stats_add(st, &r);
-	} else {
+	if (!ok || document_finish(doc) < 0) {
 		progress_done(pg);
 		error("%s", document_error(doc));
 		st->failed++;
@@ -180,6 +202,7 @@ static void report_done(struct document *doc, int ok, struct import_stats *st, s
 	}
 	pg->done_items++;
 	progress_update(pg, 1);
+	collect(document_store(doc), st, pg, 0);
 }
 
 static void import_file(struct store *s, const char *path, struct import_stats *st, struct progress *pg)
@@ -190,7 +213,7 @@ static void import_file(struct store *s, const char *path, struct import_stats *
 		st->failed++;
 		return;
 	}
-	struct document *doc = document_new(s, path);
+	struct document *doc = document_new(s, path, 0);
 	char *buf = xmalloc(READ_CHUNK);
 	struct feed_ctx c = { doc, pg };
 	int ok = 1;
@@ -238,7 +261,7 @@ static void import_zip(struct store *s, const char *path, struct import_stats *s
 			continue;
 		struct strbuf src = STRBUF_INIT;
 		sb_addf(&src, "%s:%s", path, e->name);
-		struct document *doc = document_new(s, src.buf);
+		struct document *doc = document_new(s, src.buf, 0);
 		struct feed_ctx c = { doc, pg };
 		sb_reset(&err);
 		int rc = zip_stream(z, i, feed_chunk, &c, &err);
@@ -272,6 +295,13 @@ void import_paths(struct store *s, char **paths, int n, struct import_stats *st,
 			classify(paths[i], &in, st);
 		}
 	}
+	/* the master data first: members of the government then get their faction while parsing */
+	for (size_t i = 0, j = 0; i < in.n; i++)
+		if (in.v[i].mdb) {
+			struct input t = in.v[i];
+			memmove(in.v + j + 1, in.v + j, (i - j) * sizeof *in.v);
+			in.v[j++] = t;
+		}
 	struct progress pg;
 	progress_init(&pg, "import", show_progress);
 	for (size_t i = 0; i < in.n; i++) {
@@ -285,6 +315,7 @@ void import_paths(struct store *s, char **paths, int n, struct import_stats *st,
 			import_file(s, in.v[i].path, st, &pg);
 		free(in.v[i].path);
 	}
+	collect(s, st, &pg, 1);
 	progress_done(&pg);
 	free(in.v);
 }

@@ -2,6 +2,7 @@
  * used to credit reactions to members of the government, who speak without a <fraktion>. */
 #include "bt/document.h"
 #include "bt/faction.h"
+#include "bt/membership.h"
 #include "bt/util.h"
 #include <string.h>
 
@@ -17,54 +18,34 @@ static const char *const field_names[F_COUNT] = {
 
 struct mdb {
 	struct document *doc;
-	struct db *db;
 	struct store *store;
-	sqlite3_stmt *ins_member, *ins_person, *find_hash, *put_hash;
+	struct store_doc *sd;
+	struct membership *members; /* for the protocols parsed after it */
 	enum field field;
 	struct strbuf f[F_COUNT];
-	/* the current name (the one without HISTORIE_BIS wins) */
+	/* the current name: the one without HISTORIE_BIS wins */
 	struct strbuf name[F_HIST_BIS];
 	int have_current_name;
-	int64_t members;
 };
 
-static void *mdb_open(struct document *doc, struct store *s, const char **attrs)
+static void *mdb_open(struct document *doc, struct store *s, const char **attrs, int64_t tag)
 {
 	(void)attrs;
 	struct mdb *m = xcalloc(1, sizeof *m);
 	m->doc = doc;
 	m->store = s;
-	m->db = store_db(s);
-	m->ins_member = db_prepare(m->db, "INSERT INTO membership(person_id, wahlperiode, faction, faction_raw,"
-					  " from_date, to_date) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-	m->ins_person = db_prepare(m->db, "INSERT INTO person(id, title, first_name, last_name, name_affix, place)"
-					  " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id) DO NOTHING");
-	m->find_hash = db_prepare(m->db, "SELECT content_hash FROM dataset WHERE name = 'mdb'");
-	m->put_hash = db_prepare(m->db, "INSERT OR REPLACE INTO dataset(name, content_hash, source, imported_at)"
-					" VALUES ('mdb', ?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))");
-	if (!m->ins_member || !m->ins_person || !m->find_hash || !m->put_hash || db_begin(m->db) < 0 ||
-	    db_exec(m->db, "DELETE FROM membership") < 0) {
-		sqlite3_finalize(m->ins_member);
-		sqlite3_finalize(m->ins_person);
-		sqlite3_finalize(m->find_hash);
-		sqlite3_finalize(m->put_hash);
-		db_rollback(m->db);
-		free(m);
-		return NULL;
-	}
+	m->members = membership_new();
+	m->sd = store_begin_mdb(s, document_source(doc), tag);
 	return m;
 }
 
 static void mdb_free(struct mdb *m)
 {
-	sqlite3_finalize(m->ins_member);
-	sqlite3_finalize(m->ins_person);
-	sqlite3_finalize(m->find_hash);
-	sqlite3_finalize(m->put_hash);
 	for (int i = 0; i < F_COUNT; i++)
 		sb_free(&m->f[i]);
 	for (int i = 0; i < F_HIST_BIS; i++)
 		sb_free(&m->name[i]);
+	membership_free(m->members);
 	free(m);
 }
 
@@ -108,6 +89,8 @@ static const char *iso(const struct strbuf *de, char out[11], const char *fallba
 	return fallback;
 }
 
+static const char *nz(const struct strbuf *b) { return b->len ? b->buf : NULL; }
+
 static void end_institution(struct mdb *m)
 {
 	if (strcmp(sb_str(&m->f[F_INSART]), "Fraktion/Gruppe") != 0)
@@ -115,16 +98,16 @@ static void end_institution(struct mdb *m)
 	char wv[11], wb[11], iv[11], ib[11];
 	const char *wp_from = iso(&m->f[F_WP_VON], wv, "1949-01-01");
 	const char *wp_to = iso(&m->f[F_WP_BIS], wb, "9999-12-31");
-	int faction = faction_from_mdb(sb_str(&m->f[F_INS]));
-	sqlite3_stmt *st = m->ins_member;
-	sqlite3_bind_int64(st, 1, strtoll(sb_str(&m->f[F_ID]), NULL, 10));
-	sqlite3_bind_int(st, 2, atoi(sb_str(&m->f[F_WP])));
-	db_bind_text(st, 3, faction ? faction_label(faction) : NULL);
-	db_bind_text(st, 4, sb_str(&m->f[F_INS]));
-	db_bind_text(st, 5, iso(&m->f[F_INS_VON], iv, wp_from));
-	db_bind_text(st, 6, iso(&m->f[F_INS_BIS], ib, wp_to));
-	if (db_run(m->db, st) < 0)
-		document_fail(m->doc, "cannot write to the database");
+	struct member_info mi = {
+		.person_id = strtoll(sb_str(&m->f[F_ID]), NULL, 10),
+		.wahlperiode = atoi(sb_str(&m->f[F_WP])),
+		.faction = faction_from_mdb(sb_str(&m->f[F_INS])),
+		.faction_raw = sb_str(&m->f[F_INS]),
+		.from_date = iso(&m->f[F_INS_VON], iv, wp_from),
+		.to_date = iso(&m->f[F_INS_BIS], ib, wp_to),
+	};
+	store_member(m->sd, &mi);
+	membership_add(m->members, mi.person_id, mi.faction, mi.from_date, mi.to_date);
 }
 
 static void end_name(struct mdb *m)
@@ -141,7 +124,6 @@ static void end_name(struct mdb *m)
 
 static void end_member(struct mdb *m)
 {
-	sqlite3_stmt *st = m->ins_person;
 	struct strbuf affix = STRBUF_INIT;
 	sb_add(&affix, sb_str(&m->name[F_ADEL]), m->name[F_ADEL].len);
 	if (m->name[F_PRAEFIX].len) {
@@ -149,16 +131,16 @@ static void end_member(struct mdb *m)
 			sb_addc(&affix, ' ');
 		sb_add(&affix, m->name[F_PRAEFIX].buf, m->name[F_PRAEFIX].len);
 	}
-	sqlite3_bind_int64(st, 1, strtoll(sb_str(&m->f[F_ID]), NULL, 10));
-	db_bind_text(st, 2, m->name[F_TITEL].len ? m->name[F_TITEL].buf : NULL);
-	db_bind_text(st, 3, m->name[F_VORNAME].len ? m->name[F_VORNAME].buf : NULL);
-	db_bind_text(st, 4, m->name[F_NACHNAME].len ? m->name[F_NACHNAME].buf : NULL);
-	db_bind_text(st, 5, affix.len ? affix.buf : NULL);
-	db_bind_text(st, 6, m->name[F_ORTSZUSATZ].len ? m->name[F_ORTSZUSATZ].buf : NULL);
+	struct person_info pi = {
+		.id = strtoll(sb_str(&m->f[F_ID]), NULL, 10),
+		.title = nz(&m->name[F_TITEL]),
+		.first_name = nz(&m->name[F_VORNAME]),
+		.last_name = nz(&m->name[F_NACHNAME]),
+		.name_affix = nz(&affix),
+		.place = nz(&m->name[F_ORTSZUSATZ]),
+	};
+	store_mdb_person(m->sd, &pi);
 	sb_free(&affix);
-	if (db_run(m->db, st) < 0)
-		document_fail(m->doc, "cannot write to the database");
-	m->members++;
 }
 
 static void mdb_end(void *h, const char *name)
@@ -176,35 +158,18 @@ static void mdb_end(void *h, const char *name)
 static void mdb_abort(void *h)
 {
 	struct mdb *m = h;
-	db_rollback(m->db);
+	store_abort(m->sd, NULL);
 	mdb_free(m);
 }
 
-static int mdb_finish(void *h, const char *hash, int64_t bytes, struct doc_result *res)
+static void mdb_finish(void *h, const char *hash, int64_t bytes)
 {
-	(void)bytes;
 	struct mdb *m = h;
-	res->type = DOC_MDB;
-	res->members = m->members;
-	int same = 0;
-	if (sqlite3_step(m->find_hash) == SQLITE_ROW)
-		same = strcmp((const char *)sqlite3_column_text(m->find_hash, 0), hash) == 0;
-	sqlite3_reset(m->find_hash);
-	if (same) {
-		res->outcome = STORE_UNCHANGED;
-		mdb_abort(m);
-		return 0;
-	}
-	res->outcome = STORE_UPDATED;
-	sqlite3_bind_text(m->put_hash, 1, hash, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(m->put_hash, 2, document_source(m->doc), -1, SQLITE_TRANSIENT);
-	/* Factions of members of the government change with the master data: re-derive every session. */
-	if (db_run(m->db, m->put_hash) < 0 || store_derive(m->store, 0) < 0 || db_commit(m->db) < 0) {
-		mdb_abort(m);
-		return -1;
-	}
+	store_finish(m->sd, hash, bytes);
+	membership_sort(m->members);
+	store_set_membership(m->store, m->members);
+	m->members = NULL;
 	mdb_free(m);
-	return 0;
 }
 
 const struct doc_handler mdb_handler = {

@@ -10,6 +10,7 @@
 #include "bt/document.h"
 #include "bt/faction.h"
 #include "bt/reaction.h"
+#include "bt/tally.h"
 #include "bt/util.h"
 #include <stdlib.h>
 #include <string.h>
@@ -46,11 +47,14 @@ struct proto {
 
 	int64_t turn_id;
 	int turn_is_chair;
+	int turn_ti; /* the turn's index in the tally, -1 for none */
+	struct tally *tally;
 
 	enum collect collect;
 	int collect_depth;
 	char klasse[40];
-	struct strbuf raw, text;
+	struct strbuf text; /* the element's text, white space collapsed as it arrives */
+	int text_space;
 
 	int in_redner;
 	int redner_seen; /* a complete <redner> inside the current paragraph */
@@ -64,14 +68,10 @@ struct proto {
 	struct reaction_list reactions;
 };
 
-static void fail_store(struct proto *p)
-{
-	document_fail(p->doc, "cannot write to the database");
-}
-
 static const char *nz(const struct strbuf *sb) { return sb->len ? sb->buf : NULL; }
+static void keep_pending(struct proto *p);
 
-static void *proto_open(struct document *doc, struct store *s, const char **attrs)
+static void *proto_open(struct document *doc, struct store *s, const char **attrs, int64_t tag)
 {
 	const char *wp = attr_get(attrs, "wahlperiode"), *nr = attr_get(attrs, "sitzung-nr"),
 		   *date = attr_get(attrs, "sitzung-datum");
@@ -107,24 +107,21 @@ static void *proto_open(struct document *doc, struct store *s, const char **attr
 	m.source = document_source(doc);
 	p->meta = m;
 	p->depth = 1;
-	p->sd = store_begin(s, &p->meta);
-	if (!p->sd) {
-		free(p->start_time);
-		free(p->end_time);
-		free(p);
-		return NULL;
-	}
+	p->turn_ti = -1;
+	int seated[FACTION_COUNT];
+	p->tally = tally_new(seated, store_seated(s, m.date, seated));
+	p->sd = store_begin(s, &p->meta, tag);
 	return p;
 }
 
 static void proto_free(struct proto *p)
 {
 	sb_free(&p->title);
-	sb_free(&p->raw);
 	sb_free(&p->text);
 	for (int i = 0; i < R_NFIELDS; i++)
 		sb_free(&p->rf[i]);
 	reaction_list_free(&p->reactions);
+	tally_free(p->tally);
 	free(p->rede_id);
 	free(p->start_time);
 	free(p->end_time);
@@ -135,23 +132,18 @@ static void proto_abort(void *h)
 {
 	struct proto *p = h;
 	if (p->sd)
-		store_abort(p->sd);
+		store_abort(p->sd, NULL);
 	proto_free(p);
 }
 
-static int proto_finish(void *h, const char *hash, int64_t bytes, struct doc_result *res)
+static void proto_finish(void *h, const char *hash, int64_t bytes)
 {
 	struct proto *p = h;
-	res->type = DOC_PROTOCOL;
-	res->wahlperiode = p->meta.wahlperiode;
-	res->sitzung = p->meta.sitzung;
-	res->speeches = store_doc_speeches(p->sd);
-	res->kommentare = store_doc_kommentare(p->sd);
-	res->unmapped = store_doc_unmapped(p->sd);
-	int rc = store_finish(p->sd, hash, bytes, &res->outcome);
+	tally_release(p->tally, p->turn_ti);
+	tally_emit(p->tally, p->sd);
+	store_finish(p->sd, hash, bytes);
 	p->sd = NULL;
 	proto_free(p);
-	return rc;
 }
 
 static enum rfield rfield_of(const char *name)
@@ -171,17 +163,10 @@ static enum rfield rfield_of(const char *name)
 }
 
 /* The speech row is written when first needed: usually at its main speaker's line. */
-static int ensure_speech(struct proto *p)
+static void ensure_speech(struct proto *p)
 {
-	if (!p->in_rede || p->speech_id)
-		return 0;
-	p->speech_id = store_speech(p->sd, p->agenda_id, p->rede_id);
-	if (p->speech_id < 0) {
-		p->speech_id = 0;
-		fail_store(p);
-		return -1;
-	}
-	return 0;
+	if (p->in_rede && !p->speech_id)
+		p->speech_id = store_speech(p->sd, p->agenda_id, p->rede_id);
 }
 
 static void start_collect(struct proto *p, enum collect c, const char *klasse)
@@ -189,7 +174,8 @@ static void start_collect(struct proto *p, enum collect c, const char *klasse)
 	p->collect = c;
 	p->collect_depth = p->depth;
 	snprintf(p->klasse, sizeof p->klasse, "%s", klasse ? klasse : "");
-	sb_reset(&p->raw);
+	sb_reset(&p->text);
+	p->text_space = 0;
 	p->redner_seen = 0;
 }
 
@@ -242,8 +228,6 @@ static void proto_start(void *h, const char *name, const char **attrs)
 		if (strcmp(name, "tagesordnungspunkt") == 0) {
 			p->part = PART_TOP;
 			p->agenda_id = store_agenda_item(p->sd, attr_get(attrs, "top-id"));
-			if (p->agenda_id < 0)
-				fail_store(p);
 			p->title_open = 1;
 			sb_reset(&p->title);
 		}
@@ -252,9 +236,10 @@ static void proto_start(void *h, const char *name, const char **attrs)
 		if (strcmp(name, "anlagen") == 0) {
 			p->part = PART_ANLAGE;
 			p->agenda_id = 0;
+			keep_pending(p);
 			p->turn_id = 0;
+			p->turn_ti = -1;
 			p->turn_is_chair = 0;
-			p->npending = 0;
 		}
 		return;
 	case 'p':
@@ -288,7 +273,7 @@ static void proto_text(void *h, const char *s, int len)
 		return;
 	/* The speaker line's own text ("Dr. Alice Weidel (AfD):") is what the protocol prints; the
 	 * <redner> structure inside it is read separately. */
-	sb_add(&p->raw, s, (size_t)len);
+	sb_add_collapsing(&p->text, s, (size_t)len, &p->text_space);
 }
 
 static void normalized_field(struct proto *p, enum rfield f)
@@ -296,10 +281,11 @@ static void normalized_field(struct proto *p, enum rfield f)
 	struct strbuf *b = &p->rf[f];
 	if (!b->len)
 		return;
-	sb_reset(&p->text);
-	sb_add_normalized(&p->text, b->buf, b->len);
+	struct strbuf t = STRBUF_INIT;
+	sb_add_normalized(&t, b->buf, b->len);
 	sb_reset(b);
-	sb_add(b, p->text.buf, p->text.len);
+	sb_add(b, sb_str(&t), t.len);
+	sb_free(&t);
 }
 
 static void end_redner(struct proto *p)
@@ -317,8 +303,7 @@ static void end_redner(struct proto *p)
 		.place = nz(&p->rf[R_ORTSZUSATZ]),
 		.role = nz(&p->rf[R_ROLLE]),
 	};
-	if (store_person(p->sd, &pi) < 0)
-		fail_store(p);
+	store_person(p->sd, &pi);
 	if (p->collect == C_P && strcmp(p->klasse, "redner") == 0)
 		p->redner_seen = 1;
 }
@@ -338,86 +323,87 @@ static void redner_display_name(struct proto *p, struct strbuf *out)
 	}
 }
 
-static void give_pending_to(struct proto *p, int64_t turn)
+/* The held-back kommentare greeted the member now taking the floor. */
+static void give_pending_to(struct proto *p, int64_t turn, int ti)
 {
 	for (int i = 0; i < p->npending; i++)
-		if (store_kommentar_turn(p->sd, p->pending[i], turn) < 0)
-			fail_store(p);
+		store_kommentar_turn(p->sd, p->pending[i], turn);
 	p->npending = 0;
+	tally_release(p->tally, ti);
+}
+
+/* The held-back kommentare stay with the chair who received them. */
+static void keep_pending(struct proto *p)
+{
+	p->npending = 0;
+	tally_release(p->tally, p->turn_ti);
 }
 
 /* A speaker line: a member takes the floor. */
 static void member_takes_floor(struct proto *p)
 {
-	if (ensure_speech(p) < 0)
-		return;
+	ensure_speech(p);
 	const char *fraktion = nz(&p->rf[R_FRAKTION]);
 	int faction = fraktion ? faction_from_fraktion(fraktion) : 0;
 	if (fraktion && !faction)
 		store_count_unmapped(p->sd);
-	const char *role;
+	int role;
 	if (!p->in_rede)
-		role = "member";
+		role = ROLE_MEMBER;
 	else if (!p->main_turn || p->redner_id == p->main_person)
-		role = "main";
+		role = ROLE_MAIN;
 	else
-		role = "zwischenfrage";
+		role = ROLE_ZWISCHENFRAGE;
+	int government = !fraktion && p->rf[R_ROLLE].len && !p->rf[R_BDLAND].len;
+	int receiver = faction ? faction : store_member_faction(p->store, p->redner_id, p->meta.date);
 	struct strbuf name = STRBUF_INIT;
 	redner_display_name(p, &name);
 	struct turn_info t = {
 		.speech_id = p->in_rede ? p->speech_id : 0,
-		.role = role,
+		.role = turn_role_name(role),
 		.person_id = p->redner_id,
 		.name = sb_str(&name),
 		.faction_raw = fraktion,
 		.faction = faction,
+		.receiver = receiver,
 		.role_text = nz(&p->rf[R_ROLLE]),
 		.bdland = nz(&p->rf[R_BDLAND]),
-		.government = !fraktion && p->rf[R_ROLLE].len && !p->rf[R_BDLAND].len,
+		.government = government,
 	};
 	int64_t turn = store_turn(p->sd, &t);
 	sb_free(&name);
-	if (turn < 0) {
-		fail_store(p);
-		return;
-	}
 	if (p->in_rede && !p->main_turn) {
 		p->main_turn = turn;
 		p->main_person = p->redner_id;
-		if (store_speech_speaker(p->sd, p->speech_id, p->redner_id, turn) < 0)
-			fail_store(p);
+		store_speech_speaker(p->sd, p->speech_id, p->redner_id, turn);
 	}
-	give_pending_to(p, turn);
+	int ti = tally_turn(p->tally, t.speech_id, role, government, receiver);
+	give_pending_to(p, turn, ti);
 	p->turn_id = turn;
+	p->turn_ti = ti;
 	p->turn_is_chair = 0;
 }
 
 static void chair_takes_floor(struct proto *p, const char *name)
 {
-	if (ensure_speech(p) < 0)
-		return;
+	ensure_speech(p);
 	size_t n = strlen(name);
 	char *clean = xstrndup(name, n && name[n - 1] == ':' ? n - 1 : n);
 	struct turn_info t = {
 		.speech_id = p->in_rede ? p->speech_id : 0,
-		.role = "chair",
+		.role = turn_role_name(ROLE_CHAIR),
 		.name = clean,
 	};
 	int64_t turn = store_turn(p->sd, &t);
 	free(clean);
-	if (turn < 0) {
-		fail_store(p);
-		return;
-	}
+	keep_pending(p);
 	p->turn_id = turn;
+	p->turn_ti = tally_turn(p->tally, t.speech_id, ROLE_CHAIR, 0, 0);
 	p->turn_is_chair = 1;
-	p->npending = 0;
 }
 
 static void end_paragraph(struct proto *p, enum collect c)
 {
-	sb_reset(&p->text);
-	sb_add_normalized(&p->text, p->raw.buf ? p->raw.buf : "", p->raw.len);
 	const char *klasse = p->klasse;
 	if (strcmp(klasse, "redner") == 0 && p->redner_seen && p->part != PART_ANLAGE) {
 		member_takes_floor(p);
@@ -427,7 +413,7 @@ static void end_paragraph(struct proto *p, enum collect c)
 	} else {
 		if (p->text.len == 0)
 			return; /* empty paragraphs carry nothing */
-		p->npending = 0; /* the chair spoke again: what came before greeted nobody */
+		keep_pending(p); /* the chair spoke again: what came before greeted nobody */
 		if (p->title_open && p->part == PART_TOP) {
 			if (strncmp(klasse, "T_", 2) == 0) {
 				if (p->title.len)
@@ -438,30 +424,25 @@ static void end_paragraph(struct proto *p, enum collect c)
 			}
 		}
 	}
-	if (ensure_speech(p) < 0)
-		return;
-	if (store_paragraph(p->sd, part_names[p->part], p->agenda_id, p->in_rede ? p->speech_id : 0, p->turn_id,
-			    klasse[0] ? klasse : NULL, sb_str(&p->text)) < 0)
-		fail_store(p);
+	ensure_speech(p);
+	store_paragraph(p->sd, part_names[p->part], p->agenda_id, p->in_rede ? p->speech_id : 0, p->turn_id,
+			klasse[0] ? klasse : NULL, sb_str(&p->text));
 }
 
 static void end_kommentar(struct proto *p)
 {
-	sb_reset(&p->text);
-	sb_add_normalized(&p->text, p->raw.buf ? p->raw.buf : "", p->raw.len);
 	if (p->text.len == 0)
 		return;
-	if (ensure_speech(p) < 0)
-		return;
+	ensure_speech(p);
 	reaction_parse(p->text.buf, &p->reactions);
 	int64_t id = store_kommentar(p->sd, part_names[p->part], p->agenda_id, p->in_rede ? p->speech_id : 0,
 				     p->turn_id, p->text.buf, &p->reactions);
-	if (id < 0) {
-		fail_store(p);
-		return;
-	}
-	if (p->turn_is_chair && p->npending < MAX_PENDING)
+	if (p->turn_is_chair && p->npending < MAX_PENDING) {
 		p->pending[p->npending++] = id;
+		tally_hold(p->tally, &p->reactions);
+	} else {
+		tally_credit(p->tally, p->turn_ti, &p->reactions);
+	}
 }
 
 static void proto_end(void *h, const char *name)
@@ -493,8 +474,8 @@ static void proto_end(void *h, const char *name)
 		p->in_rede = 0;
 		p->speech_id = 0;
 	} else if (strcmp(name, "tagesordnungspunkt") == 0) {
-		if (p->title.len && store_agenda_title(p->sd, p->agenda_id, p->title.buf) < 0)
-			fail_store(p);
+		if (p->title.len)
+			store_agenda_title(p->sd, p->agenda_id, p->title.buf);
 		p->agenda_id = 0;
 		p->title_open = 0;
 		sb_reset(&p->title);

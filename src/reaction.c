@@ -96,6 +96,10 @@ static unsigned fold(const char *s, size_t *len)
  * Word-final: the match must not be followed by a letter or digit. Returns the length in s or 0. */
 static size_t match(const char *s, const char *pat)
 {
+	/* most calls fail on the first character: decide those without the folding loop */
+	unsigned char a = (unsigned char)s[0], b = (unsigned char)pat[0];
+	if (a < 0x80 && b < 0x80 && b != ' ' && (a | 0x20) != (b | 0x20))
+		return 0;
 	size_t i = 0, j = 0;
 	while (pat[j]) {
 		if (pat[j] == ' ') {
@@ -395,13 +399,23 @@ struct clause {
 	int kinds[RK_COUNT];
 	int nk;
 	int got;
+	size_t start; /* first row of this clause in the output */
 };
 
 static void emit(struct reaction_list *out, struct clause *cl, int scope, int faction, const char *person,
 		 size_t plen)
 {
-	for (int i = 0; i < cl->nk; i++)
-		add_row(out, cl->kinds[i], scope, faction, person, plen);
+	for (int i = 0; i < cl->nk; i++) {
+		/* a giver listed twice in one clause is an editing slip, not a second reaction */
+		int dup = 0;
+		for (size_t j = cl->start; j < out->n && !dup; j++) {
+			const struct reaction *r = &out->v[j];
+			dup = r->kind == cl->kinds[i] && r->scope == scope && r->faction == faction &&
+			      strlen(r->person) == (person ? plen : 0) && (!person || memcmp(r->person, person, plen) == 0);
+		}
+		if (!dup)
+			add_row(out, cl->kinds[i], scope, faction, person, plen);
+	}
 	cl->got = 1;
 }
 
@@ -411,6 +425,7 @@ static void flush(struct reaction_list *out, struct clause *cl)
 		emit(out, cl, RS_PARTIAL, 0, NULL, 0);
 	cl->nk = 0;
 	cl->got = 0;
+	cl->start = out->n;
 }
 
 static void add_kind(struct clause *cl, int k)
@@ -696,7 +711,7 @@ static void parse_segment(char *seg, struct reaction_list *out, int *words)
 	*words = had_colon;
 	struct cur c = { seg };
 	skip_ws(&c);
-	struct clause cl = { { 0 }, 0, 0 };
+	struct clause cl = { { 0 }, 0, 0, out->n };
 	if (accept_kinds(&c, &cl)) {
 		parse_givers(&c, &cl, out);
 		flush(out, &cl);

@@ -115,3 +115,34 @@ void sb_add_normalized(struct strbuf *dst, const char *src, size_t n)
 	out[o] = '\0';
 	dst->len = o;
 }
+
+void sb_add_collapsing(struct strbuf *dst, const char *src, size_t n, int *space)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	sb_grow(dst, n + 1);
+	char *out = dst->buf;
+	size_t o = dst->len;
+	int pending = *space;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = s[i];
+		unsigned char k = byte_class[c];
+		if (k == 2) {
+			size_t u = uspace_len(s + i, n - i);
+			if (u) {
+				i += u - 1;
+				k = 1;
+			}
+		}
+		if (k == 1) {
+			pending = 1;
+			continue;
+		}
+		if (pending && o > 0)
+			out[o++] = ' ';
+		pending = 0;
+		out[o++] = (char)c;
+	}
+	out[o] = '\0';
+	dst->len = o;
+	*space = pending;
+}

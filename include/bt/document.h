@@ -1,7 +1,8 @@
 /* One XML document streamed into the database: bytes go in chunk by chunk (from a file, a ZIP
  * entry or an HTTP body), expat parses them, and the root element decides what the document is:
- * a plenary protocol (protocol.c) or the members' master data (mdb.c). Nothing of a document is
- * visible in the database unless it was parsed to its end without error. */
+ * a plenary protocol (protocol.c) or the members' master data (mdb.c). Records go to the store
+ * as they are parsed; the outcome arrives through store_poll() with the tag given here. Nothing
+ * of a document becomes visible unless it was parsed to its end without error. */
 #ifndef BT_DOCUMENT_H
 #define BT_DOCUMENT_H
 #include <expat.h>
@@ -9,38 +10,32 @@
 #include "bt/store.h"
 #include "bt/strbuf.h"
 
-enum doc_type { DOC_UNKNOWN, DOC_PROTOCOL, DOC_MDB };
-
-struct doc_result {
-	enum doc_type type;
-	enum store_outcome outcome;
-	int wahlperiode, sitzung;
-	int64_t speeches, kommentare, members;
-	int unmapped;
-	int64_t bytes;
-	char hash[17];
-};
-
 struct document;
 
-struct document *document_new(struct store *s, const char *source);
+struct document *document_new(struct store *s, const char *source, int64_t tag);
 /* 0 on success; -1 on error, see document_error(). */
 int document_feed(struct document *d, const char *buf, size_t n);
-int document_finish(struct document *d, struct doc_result *res);
+/* Ends the input: 0 when the document went to the store complete (its outcome follows through
+ * store_poll), -1 on error (document_error() says why; nothing is stored). */
+int document_finish(struct document *d);
 /* The message: "'<source>' line L, column C: <reason>" or "'<source>': <reason>". */
 const char *document_error(const struct document *d);
-/* Frees; a document not finished is rolled back. */
+/* Frees; a document not finished is rolled back (reported as STORE_ABORTED, if it reached the
+ * store). */
 void document_free(struct document *d);
 int64_t document_bytes(const struct document *d);
+struct store *document_store(const struct document *d);
+/* The content hash so far (16 hex digits), e.g. to compare with a known version. */
+void document_hash(const struct document *d, char out[17]);
 
 /* ---- for the handlers ---- */
 struct doc_handler {
 	const char *root; /* root element name */
-	void *(*open)(struct document *d, struct store *s, const char **attrs);
+	void *(*open)(struct document *d, struct store *s, const char **attrs, int64_t tag);
 	void (*start)(void *h, const char *name, const char **attrs);
 	void (*end)(void *h, const char *name);
 	void (*text)(void *h, const char *s, int len);
-	int (*finish)(void *h, const char *hash, int64_t bytes, struct doc_result *res);
+	void (*finish)(void *h, const char *hash, int64_t bytes);
 	void (*abort)(void *h);
 };
 

@@ -12,8 +12,8 @@ struct import_stats {
 	int64_t speeches, kommentare, unmapped, bytes, members;
 };
 
-/* Adds a finished document's result to the stats. */
-void import_stats_add(struct import_stats *st, const struct doc_result *r);
+/* Adds a finished document's result to the stats; prints its error if it failed. */
+void import_stats_add(struct import_stats *st, const struct store_result *r);
 
 /* Imports every path; errors are reported as they happen and counted in st->failed. */
 void import_paths(struct store *s, char **paths, int n, struct import_stats *st, int show_progress);

@@ -23,4 +23,9 @@ void sb_free(struct strbuf *sb);
 void sb_add_normalized(struct strbuf *dst, const char *s, size_t n);
 const char *sb_str(const struct strbuf *sb);
 
+/* The same normalisation applied chunk by chunk as text streams in: collect with
+ * sb_add_collapsing(), keeping *space between calls (start it at 0); the result never starts or ends
+ * with a space. */
+void sb_add_collapsing(struct strbuf *dst, const char *s, size_t n, int *space);
+
 #endif
