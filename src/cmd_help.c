@@ -2,10 +2,13 @@
 #include "bt/cli.h"
 #include "bt/util.h"
 #include <stdio.h>
+#include <string.h>
 
 static int run(int argc, char **argv, const char *dbpath)
 {
 	(void)dbpath;
+	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0))
+		return print_usage(&cmd_help);
 	if (argc >= 2) {
 		const struct bt_command *c = find_command(argv[1]);
 		if (!c) {

@@ -18,6 +18,8 @@ int faction_from_label(const char *label)
 	return 0;
 }
 
+const char *faction_short(int f) { return f == FACTION_FRAKTIONSLOS ? "fraktl." : faction_label(f); }
+
 const char *faction_choices(void) { return "CDU/CSU, SPD, AfD, FDP, GRÜNE, LINKE, BSW, fraktionslos"; }
 
 /* Key: drop ASCII white space and U+00A0, upper-case ASCII and ä/ö/ü. Fits into out (size n). */

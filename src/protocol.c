@@ -5,8 +5,8 @@
  * Who holds the floor: a <p klasse="redner"> hands it to that member (the first one of a <rede>
  * is the main speaker, another one a Zwischenfrage, the main speaker again takes it back), a
  * <name> or <p klasse="N"> line hands it to the chair. Kommentare the chair receives after its
- * last words and directly before a member takes the floor (applause greeting the next speaker)
- * are handed to that member's turn. */
+ * last words and directly before the main speaker of a new speech takes the floor (applause
+ * greeting the next speaker) are handed to that speaker's turn. */
 #include "bt/document.h"
 #include "bt/faction.h"
 #include "bt/reaction.h"
@@ -372,13 +372,19 @@ static void member_takes_floor(struct proto *p)
 	};
 	int64_t turn = store_turn(p->sd, &t);
 	sb_free(&name);
-	if (p->in_rede && !p->main_turn) {
+	int first_main = p->in_rede && !p->main_turn;
+	if (first_main) {
 		p->main_turn = turn;
 		p->main_person = p->redner_id;
 		store_speech_speaker(p->sd, p->speech_id, p->redner_id, turn);
 	}
 	int ti = tally_turn(p->tally, t.speech_id, role, government, receiver);
-	give_pending_to(p, turn, ti);
+	/* Only a new speech's main speaker is greeted: before a Zwischenfrage, or when the speaker
+	 * resumes, what followed the chair's words reacted to the chair. */
+	if (role == ROLE_MAIN && first_main)
+		give_pending_to(p, turn, ti);
+	else
+		keep_pending(p);
 	p->turn_id = turn;
 	p->turn_ti = ti;
 	p->turn_is_chair = 0;
@@ -414,14 +420,12 @@ static void end_paragraph(struct proto *p, enum collect c)
 		if (p->text.len == 0)
 			return; /* empty paragraphs carry nothing */
 		keep_pending(p); /* the chair spoke again: what came before greeted nobody */
-		if (p->title_open && p->part == PART_TOP) {
-			if (strncmp(klasse, "T_", 2) == 0) {
-				if (p->title.len)
-					sb_addc(&p->title, ' ');
-				sb_add(&p->title, p->text.buf, p->text.len);
-			} else {
-				p->title_open = 0;
-			}
+		/* the title: the T_* lines between the item's start and its first speech (the chair's
+		 * "Ich rufe auf ..." may come first) */
+		if (p->title_open && p->part == PART_TOP && strncmp(klasse, "T_", 2) == 0) {
+			if (p->title.len)
+				sb_addc(&p->title, ' ');
+			sb_add(&p->title, p->text.buf, p->text.len);
 		}
 	}
 	ensure_speech(p);

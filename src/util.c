@@ -77,8 +77,12 @@ void warning(const char *fmt, ...)
 
 int finish_stdout(void)
 {
-	if (fflush(stdout) != 0 || ferror(stdout))
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		/* a reader that stopped early (bt export | head) is not worth a message */
+		if (errno == EPIPE)
+			return -1;
 		return error("cannot write to standard output: %s", strerror(errno ? errno : EIO));
+	}
 	return 0;
 }
 

@@ -26,6 +26,8 @@ int faction_from_fraktion(const char *raw);
 int faction_from_arg(const char *arg);
 /* The master data's institution name ("Fraktion der Sozialdemokratischen Partei Deutschlands"). */
 int faction_from_mdb(const char *ins_lang);
+/* At most 7 characters, for narrow table columns ("fraktl." for fraktionslos). */
+const char *faction_short(int f);
 /* "CDU/CSU, SPD, ..." for messages. */
 const char *faction_choices(void);
 
