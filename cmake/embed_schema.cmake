@@ -1,5 +1,6 @@
 # Turns schema/NNN_name.sql files into a C array of migration scripts.
 # Migration i (0-based) brings the database from user_version i to i+1.
+string(REPLACE "|" ";" FILES "${FILES}")
 set(out "/* generated from the schema directory by cmake/embed_schema.cmake: do not edit */\n#include <stddef.h>\n")
 set(list "")
 set(n 0)

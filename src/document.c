@@ -140,7 +140,7 @@ int document_feed(struct document *d, const char *buf, size_t n)
 	return 0;
 }
 
-int document_finish(struct document *d)
+int document_finish(struct document *d, const struct fetch_info *fetch)
 {
 	if (d->failed)
 		return -1;
@@ -156,7 +156,7 @@ int document_finish(struct document *d)
 	char hex[17];
 	content_hash_hex(&d->hash, hex);
 	d->finished = 1;
-	d->h->finish(d->hd, hex, d->bytes);
+	d->h->finish(d->hd, hex, d->bytes, fetch);
 	d->hd = NULL;
 	return 0;
 }

@@ -194,7 +194,7 @@ static int feed_chunk(void *ud, const char *buf, size_t n)
 
 static void report_done(struct document *doc, int ok, struct import_stats *st, struct progress *pg)
 {
-	if (!ok || document_finish(doc) < 0) {
+	if (!ok || document_finish(doc, NULL) < 0) {
 		progress_done(pg);
 		error("%s", document_error(doc));
 		st->failed++;

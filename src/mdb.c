@@ -162,10 +162,10 @@ static void mdb_abort(void *h)
 	mdb_free(m);
 }
 
-static void mdb_finish(void *h, const char *hash, int64_t bytes)
+static void mdb_finish(void *h, const char *hash, int64_t bytes, const struct fetch_info *fetch)
 {
 	struct mdb *m = h;
-	store_finish(m->sd, hash, bytes);
+	store_finish(m->sd, hash, bytes, fetch);
 	membership_sort(m->members);
 	store_set_membership(m->store, m->members);
 	m->members = NULL;

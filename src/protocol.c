@@ -136,12 +136,12 @@ static void proto_abort(void *h)
 	proto_free(p);
 }
 
-static void proto_finish(void *h, const char *hash, int64_t bytes)
+static void proto_finish(void *h, const char *hash, int64_t bytes, const struct fetch_info *fetch)
 {
 	struct proto *p = h;
 	tally_release(p->tally, p->turn_ti);
 	tally_emit(p->tally, p->sd);
-	store_finish(p->sd, hash, bytes);
+	store_finish(p->sd, hash, bytes, fetch);
 	p->sd = NULL;
 	proto_free(p);
 }

@@ -597,7 +597,7 @@ void store_mdb_person(struct store_doc *d, const struct person_info *p)
 	encode_person(d, OP_MDB_PERSON, p);
 }
 
-void store_finish(struct store_doc *d, const char *hash, int64_t bytes)
+void store_finish(struct store_doc *d, const char *hash, int64_t bytes, const struct fetch_info *fetch)
 {
 	ENCODE(d->s, {
 		e_op(e, OP_FINISH, d->doc);
@@ -607,6 +607,9 @@ void store_finish(struct store_doc *d, const char *hash, int64_t bytes)
 		e_i64(e, d->speeches);
 		e_i64(e, d->kommentare);
 		e_i64(e, d->members);
+		e_str(e, fetch ? fetch->url : NULL);
+		e_str(e, fetch ? fetch->etag : NULL);
+		e_str(e, fetch ? fetch->last_modified : NULL);
 	});
 	free(d);
 }

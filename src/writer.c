@@ -36,6 +36,7 @@ enum {
 	S_TALLY_ROW,
 	S_STALLY_ROW,
 	S_APPLAUSE_ROW,
+	S_FETCH_PUT,
 	S_COUNT
 };
 
@@ -116,6 +117,8 @@ static const char *const sql[S_COUNT] = {
 			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	[S_STALLY_ROW] = "INSERT INTO speech_tally(session_id, speech_id, giver, scope, n) VALUES (?1, ?2, ?3, ?4, ?5)",
 	[S_APPLAUSE_ROW] = "UPDATE speech SET applause = ?2 WHERE id = ?1",
+	[S_FETCH_PUT] = "INSERT OR REPLACE INTO fetch(url, etag, last_modified, content_hash, wahlperiode, sitzung,"
+			" fetched_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
 };
 
 /* Tables whose rows of a session form the rowid range [session << 24, (session + 1) << 24). */
@@ -440,8 +443,51 @@ static void discard(struct writer *w, struct wdoc *d)
 	end_doc(w, d);
 }
 
+/* Where a finished document was downloaded from (pointers into the op block). */
+struct wfetch {
+	const char *url, *etag, *lm, *hash;
+	int ulen, elen, llen, hlen;
+};
+
+static int put_fetch(struct writer *w, struct wdoc *d, const struct wfetch *f)
+{
+	if (!f || !f->url)
+		return 0;
+	sqlite3_stmt *st = w->st[S_FETCH_PUT];
+	sqlite3_bind_text(st, 1, f->url, f->ulen, SQLITE_STATIC);
+	if (f->etag)
+		sqlite3_bind_text(st, 2, f->etag, f->elen, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 2);
+	if (f->lm)
+		sqlite3_bind_text(st, 3, f->lm, f->llen, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 3);
+	sqlite3_bind_text(st, 4, f->hash, f->hlen, SQLITE_STATIC);
+	if (d->kind == STORE_PROTOCOL) {
+		sqlite3_bind_int(st, 5, d->wahlperiode);
+		sqlite3_bind_int(st, 6, d->sitzung);
+	} else {
+		sqlite3_bind_null(st, 5);
+		sqlite3_bind_null(st, 6);
+	}
+	return step(w, st, d);
+}
+
+/* An unchanged document costs no protocol write; only new validators are remembered, alone. */
+static void remember_fetch(struct writer *w, struct wdoc *d, const struct wfetch *f)
+{
+	if (!f || !f->url)
+		return;
+	if (tx_begin(w, NULL) == 0) {
+		put_fetch(w, d, f);
+		if (w->open_docs == 0)
+			tx_commit(w, NULL);
+	}
+}
+
 static void finish_protocol(struct writer *w, struct wdoc *d, const char *hash, int hlen, int64_t bytes,
-			    int64_t unmapped, int64_t speeches, int64_t kommentare)
+			    int64_t unmapped, int64_t speeches, int64_t kommentare, const struct wfetch *fetch)
 {
 	sqlite3_stmt *st = w->st[S_FIND_LIVE];
 	int64_t old = 0;
@@ -457,10 +503,11 @@ static void finish_protocol(struct writer *w, struct wdoc *d, const char *hash, 
 	if (same) {
 		struct wdoc copy = *d;
 		discard(w, d);
+		remember_fetch(w, &copy, fetch);
 		report(w, &copy, STORE_UNCHANGED, bytes, unmapped, speeches, kommentare, 0);
 		return;
 	}
-	if (old && delete_session(w, old, d) < 0)
+	if ((old && delete_session(w, old, d) < 0) || put_fetch(w, d, fetch) < 0)
 		goto fail;
 	st = w->st[S_MAKE_LIVE];
 	sqlite3_bind_int64(st, 1, d->session_id);
@@ -484,7 +531,8 @@ fail:;
 	report(w, &failed, STORE_FAILED, bytes, 0, 0, 0, 0);
 }
 
-static void finish_mdb(struct writer *w, struct wdoc *d, const char *hash, int hlen, int64_t members)
+static void finish_mdb(struct writer *w, struct wdoc *d, const char *hash, int hlen, int64_t members,
+		       const struct wfetch *fetch)
 {
 	sqlite3_stmt *st = w->st[S_MDB_HASH];
 	int same = 0;
@@ -498,6 +546,7 @@ static void finish_mdb(struct writer *w, struct wdoc *d, const char *hash, int h
 		tx_rollback(w);
 		d->used = 0;
 		w->open_docs--;
+		remember_fetch(w, &copy, fetch);
 		report(w, &copy, STORE_UNCHANGED, 0, 0, 0, 0, members);
 		return;
 	}
@@ -505,7 +554,7 @@ static void finish_mdb(struct writer *w, struct wdoc *d, const char *hash, int h
 	sqlite3_bind_text(st, 1, hash, hlen, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, d->source, -1, SQLITE_TRANSIENT);
 	/* members of the government get their factions from here: re-derive every session */
-	if (step(w, st, d) < 0 || derive_all(w, d) < 0 || end_doc(w, d) < 0) {
+	if (step(w, st, d) < 0 || put_fetch(w, d, fetch) < 0 || derive_all(w, d) < 0 || end_doc(w, d) < 0) {
 		copy = *d;
 		if (d->used)
 			discard(w, d);
@@ -761,15 +810,21 @@ void writer_run(struct writer *w, const unsigned char *buf, size_t len)
 			const char *hash = d_str(&dc, &hlen);
 			int64_t bytes = d_i64(&dc), unmapped = d_i64(&dc), speeches = d_i64(&dc),
 				kommentare = d_i64(&dc), members = d_i64(&dc);
+			struct wfetch f = { 0 };
+			f.url = d_str(&dc, &f.ulen);
+			f.etag = d_str(&dc, &f.elen);
+			f.lm = d_str(&dc, &f.llen);
+			f.hash = hash ? hash : "";
+			f.hlen = hash ? hlen : 0;
 			if (d->failed) {
 				struct wdoc copy = *d;
 				discard(w, d);
 				report(w, &copy, STORE_FAILED, bytes, 0, 0, 0, 0);
 			} else if (d->kind == STORE_MDB) {
-				finish_mdb(w, d, hash ? hash : "", hash ? hlen : 0, members);
+				finish_mdb(w, d, hash ? hash : "", hash ? hlen : 0, members, &f);
 			} else {
 				finish_protocol(w, d, hash ? hash : "", hash ? hlen : 0, bytes, unmapped, speeches,
-						kommentare);
+						kommentare, &f);
 			}
 			continue;
 		}

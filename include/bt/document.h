@@ -16,8 +16,9 @@ struct document *document_new(struct store *s, const char *source, int64_t tag);
 /* 0 on success; -1 on error, see document_error(). */
 int document_feed(struct document *d, const char *buf, size_t n);
 /* Ends the input: 0 when the document went to the store complete (its outcome follows through
- * store_poll), -1 on error (document_error() says why; nothing is stored). */
-int document_finish(struct document *d);
+ * store_poll), -1 on error (document_error() says why; nothing is stored). fetch: where it was
+ * downloaded from (NULL for local files). */
+int document_finish(struct document *d, const struct fetch_info *fetch);
 /* The message: "'<source>' line L, column C: <reason>" or "'<source>': <reason>". */
 const char *document_error(const struct document *d);
 /* Frees; a document not finished is rolled back (reported as STORE_ABORTED, if it reached the
@@ -35,7 +36,7 @@ struct doc_handler {
 	void (*start)(void *h, const char *name, const char **attrs);
 	void (*end)(void *h, const char *name);
 	void (*text)(void *h, const char *s, int len);
-	void (*finish)(void *h, const char *hash, int64_t bytes);
+	void (*finish)(void *h, const char *hash, int64_t bytes, const struct fetch_info *fetch);
 	void (*abort)(void *h);
 };
 

@@ -105,8 +105,14 @@ struct store_doc *store_begin_mdb(struct store *s, const char *source, int64_t t
 void store_member(struct store_doc *d, const struct member_info *m);
 void store_mdb_person(struct store_doc *d, const struct person_info *p);
 
-/* Completes the document (the outcome follows through store_poll); frees d. */
-void store_finish(struct store_doc *d, const char *content_hash, int64_t bytes);
+/* Where a downloaded document came from: stored with it (table fetch) when it is stored, or
+ * alone when its content was unchanged, so the next sync can ask "has it changed?". */
+struct fetch_info {
+	const char *url, *etag, *last_modified;
+};
+
+/* Completes the document (the outcome follows through store_poll); frees d. fetch may be NULL. */
+void store_finish(struct store_doc *d, const char *content_hash, int64_t bytes, const struct fetch_info *fetch);
 /* Discards everything written for this document; frees d. error: reported through store_poll as
  * STORE_FAILED; NULL when the caller reports the failure itself (STORE_ABORTED). */
 void store_abort(struct store_doc *d, const char *error);
