@@ -164,7 +164,8 @@ static void expand_dir(const char *dir, struct inputs *in, struct import_stats *
 		names[n++] = xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof *names, cmp_str); /* a stable, predictable order */
+	if (n > 1)
+		qsort(names, n, sizeof *names, cmp_str); /* a stable, predictable order */
 	for (size_t i = 0; i < n; i++) {
 		struct strbuf p = STRBUF_INIT;
 		sb_addf(&p, "%s%s%s", dir, has_suffix(dir, "/") ? "" : "/", names[i]);

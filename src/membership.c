@@ -39,7 +39,11 @@ static int cmp_row(const void *a, const void *b)
 	return strcmp(x->from, y->from);
 }
 
-void membership_sort(struct membership *m) { qsort(m->v, m->n, sizeof *m->v, cmp_row); }
+void membership_sort(struct membership *m)
+{
+	if (m->n > 1)
+		qsort(m->v, m->n, sizeof *m->v, cmp_row);
+}
 
 struct membership *membership_load(struct db *db)
 {

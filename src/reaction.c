@@ -389,8 +389,12 @@ static int accept_person(struct cur *c, struct person *p, int in_list)
 
 static int is_upper_at(const char *s)
 {
-	unsigned char c = (unsigned char)s[0], d = (unsigned char)s[1];
-	return (c >= 'A' && c <= 'Z') || (c == 0xC3 && (d == 0x84 || d == 0x96 || d == 0x9C));
+	unsigned char c = (unsigned char)s[0];
+	if (c == 0xC3) {
+		unsigned char d = (unsigned char)s[1];
+		return d == 0x84 || d == 0x96 || d == 0x9C; /* Ä Ö Ü */
+	}
+	return c >= 'A' && c <= 'Z';
 }
 
 /* ---- segments ---- */

@@ -113,7 +113,16 @@ int date_de_to_iso(const char *de, char out[11])
 	int d, m, y, n = 0;
 	if (!de || sscanf(de, "%d.%d.%d%n", &d, &m, &y, &n) != 3 || de[n] != '\0' || !valid_ymd(y, m, d))
 		return -1;
-	snprintf(out, 11, "%04d-%02d-%02d", y % 10000, (m % 100 + 100) % 100, (d % 100 + 100) % 100);
+	/* valid_ymd() bounds the fields; written digit by digit so no format can truncate */
+	const int v[3] = { y, m, d };
+	const int w[3] = { 4, 2, 2 };
+	char *o = out;
+	for (int f = 0; f < 3; f++) {
+		for (int k = w[f] - 1, x = v[f]; k >= 0; k--, x /= 10)
+			o[k] = (char)('0' + x % 10);
+		o += w[f];
+		*o++ = f < 2 ? '-' : '\0';
+	}
 	return 0;
 }
 
