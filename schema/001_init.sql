@@ -7,7 +7,8 @@
 --
 -- Row ids of protocol content are (session.id << 24) + n: a session's rows of any table form one
 -- rowid range, so replacing or rolling back a protocol is one range DELETE per table, and the
--- big tables need no index on session_id (which they still carry, for convenience).
+-- big tables need no index on session_id. session_id (and seq) are derived from the id as
+-- virtual columns: there for convenience, free to store.
 
 -- Canonical faction labels; every other spelling is mapped onto these.
 CREATE TABLE faction (
@@ -78,17 +79,17 @@ CREATE TABLE person (
 
 CREATE TABLE agenda_item (
     id          INTEGER PRIMARY KEY,
-    session_id  INTEGER NOT NULL,
-    ord         INTEGER NOT NULL,       -- order within the session
+    session_id  INTEGER GENERATED ALWAYS AS (id >> 24) VIRTUAL,
+    ord         INTEGER GENERATED ALWAYS AS (id & 16777215) VIRTUAL, -- order within the session
     top_id      TEXT NOT NULL,          -- top-id attribute: "Tagesordnungspunkt 3", "Zusatzpunkt 1"
     title       TEXT                    -- the T_* paragraphs that open it, joined
 );
 
 CREATE TABLE speech (
     id          INTEGER PRIMARY KEY,
-    session_id  INTEGER NOT NULL,
+    session_id  INTEGER GENERATED ALWAYS AS (id >> 24) VIRTUAL,
     agenda_item_id INTEGER,
-    ord         INTEGER NOT NULL,       -- order within the session
+    ord         INTEGER GENERATED ALWAYS AS (id & 16777215) VIRTUAL, -- order within the session
     rede_id     TEXT,                   -- <rede id>, e.g. ID191400100
     speaker_id  INTEGER,                -- person.id of the main speaker
     turn_id     INTEGER,                -- the main speaker's first turn (name, faction as printed)
@@ -100,7 +101,7 @@ CREATE TABLE speech (
 -- member asking a Zwischenfrage, the chair, or a member speaking outside a <rede> (question time).
 CREATE TABLE turn (
     id          INTEGER PRIMARY KEY,
-    session_id  INTEGER NOT NULL,
+    session_id  INTEGER GENERATED ALWAYS AS (id >> 24) VIRTUAL,
     speech_id   INTEGER,
     role        TEXT NOT NULL CHECK (role IN ('main', 'zwischenfrage', 'chair', 'member')),
     person_id   INTEGER,                -- NULL for the chair: the protocol names it without an id
@@ -117,8 +118,8 @@ CREATE TABLE turn (
 -- part: 'beginn' (sitzungsbeginn), 'top' (tagesordnungspunkt), 'anlage' (annexes), 'ende'.
 CREATE TABLE paragraph (
     id          INTEGER PRIMARY KEY,
-    session_id  INTEGER NOT NULL,
-    seq         INTEGER NOT NULL,       -- document order, shared with kommentar.seq
+    session_id  INTEGER GENERATED ALWAYS AS (id >> 24) VIRTUAL,
+    seq         INTEGER GENERATED ALWAYS AS (id & 16777215) VIRTUAL, -- document order, shared with kommentar.seq
     part        TEXT NOT NULL,
     agenda_item_id INTEGER,
     speech_id   INTEGER,
@@ -129,8 +130,8 @@ CREATE TABLE paragraph (
 
 CREATE TABLE kommentar (
     id          INTEGER PRIMARY KEY,
-    session_id  INTEGER NOT NULL,
-    seq         INTEGER NOT NULL,
+    session_id  INTEGER GENERATED ALWAYS AS (id >> 24) VIRTUAL,
+    seq         INTEGER GENERATED ALWAYS AS (id & 16777215) VIRTUAL, -- document order, shared with paragraph.seq
     part        TEXT NOT NULL,
     agenda_item_id INTEGER,
     speech_id   INTEGER,                -- the <rede> it is printed in
@@ -142,7 +143,7 @@ CREATE TABLE kommentar (
 -- What a kommentar says, one row per reaction (DESIGN.md section 2).
 CREATE TABLE reaction (
     id          INTEGER PRIMARY KEY,
-    session_id  INTEGER NOT NULL,
+    session_id  INTEGER GENERATED ALWAYS AS (id >> 24) VIRTUAL,
     kommentar_id INTEGER NOT NULL,
     kind        TEXT NOT NULL,          -- beifall zuruf heiterkeit lachen widerspruch zustimmung unruhe
     scope       TEXT NOT NULL,          -- full partial individual

@@ -274,6 +274,8 @@ int db_open(struct db *db, const char *path, enum db_mode mode)
 		if (remove_stale(db) < 0)
 			goto fail;
 		db_exec(db, "PRAGMA cache_size = -16384");
+		if (getenv("BT_PRAGMA"))
+			db_exec(db, getenv("BT_PRAGMA"));
 	}
 	return 0;
 fail:

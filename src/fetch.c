@@ -377,12 +377,26 @@ int fetcher_run(struct fetcher *f, void (*tick)(void *ud), void *ud)
 			if (tick)
 				tick(ud);
 		}
+		/* a transfer just ended and another is ready to start: no waiting */
+		int startable = 0, pending = 0;
+		double t = now_seconds();
+		for (struct fetch_job *j = f->jobs; j; j = j->next) {
+			if (j->state != J_WAITING || f->stop)
+				continue;
+			pending = 1;
+			if (j->not_before <= t && f->running < f->c.parallel)
+				startable = 1;
+		}
+		if (f->running == 0 && !pending)
+			break; /* all done: no last sleep */
 		int ms = (int)(next_wait * 1000);
 		if (ms > 100)
 			ms = 100;
 		if (ms < 1)
 			ms = 1;
-		if (f->running > 0)
+		if (startable)
+			;
+		else if (f->running > 0)
 			curl_multi_poll(f->multi, NULL, 0, ms, NULL);
 		else
 			nanosleep(&(struct timespec){ 0, (long)ms * 1000000L }, NULL);

@@ -438,7 +438,7 @@ static void end_kommentar(struct proto *p)
 	if (p->text.len == 0)
 		return;
 	ensure_speech(p);
-	reaction_parse(p->text.buf, &p->reactions);
+	reaction_parse_cached(p->text.buf, p->text.len, &p->reactions);
 	int64_t id = store_kommentar(p->sd, part_names[p->part], p->agenda_id, p->in_rede ? p->speech_id : 0,
 				     p->turn_id, p->text.buf, &p->reactions);
 	if (p->turn_is_chair && p->npending < MAX_PENDING) {

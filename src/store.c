@@ -376,8 +376,6 @@ int64_t store_agenda_item(struct store_doc *d, const char *top_id)
 	ENCODE(d->s, {
 		e_op(e, OP_AGENDA, d->doc);
 		e_i64(e, id);
-		e_i64(e, d->session_id);
-		e_i64(e, ord);
 		e_str(e, top_id ? top_id : "");
 	});
 	return id;
@@ -400,9 +398,7 @@ int64_t store_speech(struct store_doc *d, int64_t agenda_item_id, const char *re
 	ENCODE(d->s, {
 		e_op(e, OP_SPEECH, d->doc);
 		e_i64(e, id);
-		e_i64(e, d->session_id);
 		e_i64(e, agenda_item_id);
-		e_i64(e, ord);
 		e_str(e, rede_id);
 	});
 	return id;
@@ -424,7 +420,6 @@ int64_t store_turn(struct store_doc *d, const struct turn_info *t)
 	ENCODE(d->s, {
 		e_op(e, OP_TURN, d->doc);
 		e_i64(e, id);
-		e_i64(e, d->session_id);
 		e_i64(e, t->speech_id);
 		e_str(e, t->role);
 		e_i64(e, t->person_id);
@@ -466,8 +461,6 @@ void store_paragraph(struct store_doc *d, const char *part, int64_t agenda_item_
 	ENCODE(d->s, {
 		e_op(e, OP_PARA, d->doc);
 		e_i64(e, d->base + seq);
-		e_i64(e, d->session_id);
-		e_i64(e, seq);
 		e_str(e, part);
 		e_i64(e, agenda_item_id);
 		e_i64(e, speech_id);
@@ -487,8 +480,6 @@ int64_t store_kommentar(struct store_doc *d, const char *part, int64_t agenda_it
 	ENCODE(d->s, {
 		e_op(e, OP_KOMM, d->doc);
 		e_i64(e, id);
-		e_i64(e, d->session_id);
-		e_i64(e, seq);
 		e_str(e, part);
 		e_i64(e, agenda_item_id);
 		e_i64(e, speech_id);

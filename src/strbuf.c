@@ -121,26 +121,38 @@ void sb_add_collapsing(struct strbuf *dst, const char *src, size_t n, int *space
 	const unsigned char *s = (const unsigned char *)src;
 	sb_grow(dst, n + 1);
 	char *out = dst->buf;
-	size_t o = dst->len;
+	size_t o = dst->len, i = 0;
 	int pending = *space;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = s[i];
-		unsigned char k = byte_class[c];
-		if (k == 2) {
-			size_t u = uspace_len(s + i, n - i);
-			if (u) {
-				i += u - 1;
-				k = 1;
+	while (i < n) {
+		/* the common case: ordinary bytes and single spaces between them */
+		if (!pending) {
+			while (i < n) {
+				unsigned char c = s[i];
+				if (byte_class[c] == 0) {
+					out[o++] = (char)c;
+					i++;
+				} else if (c == ' ' && o > 0 && out[o - 1] != ' ' && i + 1 < n && byte_class[s[i + 1]] == 0) {
+					out[o++] = ' ';
+					i++;
+				} else {
+					break;
+				}
 			}
+			if (i >= n)
+				break;
 		}
-		if (k == 1) {
+		unsigned char c = s[i];
+		size_t k = byte_class[c] == 1 ? 1 : byte_class[c] == 2 ? uspace_len(s + i, n - i) : 0;
+		if (k) {
 			pending = 1;
+			i += k;
 			continue;
 		}
-		if (pending && o > 0)
+		if (pending && o > 0 && out[o - 1] != ' ')
 			out[o++] = ' ';
 		pending = 0;
 		out[o++] = (char)c;
+		i++;
 	}
 	out[o] = '\0';
 	dst->len = o;

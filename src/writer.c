@@ -44,25 +44,25 @@ static const char *const sql[S_COUNT] = {
 	[S_SESSION_INS] = "INSERT INTO session(id, wahlperiode, sitzung, date, start_time, end_time, source,"
 			  " content_hash, bytes, imported_at, live, owner)"
 			  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, '', 0, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 0, ?8)",
-	[S_AGENDA_INS] = "INSERT INTO agenda_item(id, session_id, ord, top_id) VALUES (?1, ?2, ?3, ?4)",
+	[S_AGENDA_INS] = "INSERT INTO agenda_item(id, top_id) VALUES (?1, ?2)",
 	[S_AGENDA_TITLE] = "UPDATE agenda_item SET title = ?2 WHERE id = ?1",
-	[S_SPEECH_INS] = "INSERT INTO speech(id, session_id, agenda_item_id, ord, rede_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[S_SPEECH_INS] = "INSERT INTO speech(id, agenda_item_id, rede_id) VALUES (?1, ?2, ?3)",
 	[S_SPEECH_SPK] = "UPDATE speech SET speaker_id = ?2, turn_id = ?3 WHERE id = ?1",
-	[S_TURN_INS] = "INSERT INTO turn(id, session_id, speech_id, role, person_id, name, faction_raw, faction,"
+	[S_TURN_INS] = "INSERT INTO turn(id, speech_id, role, person_id, name, faction_raw, faction,"
 		       " role_text, bdland, government, recv_faction)"
-		       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+		       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 	[S_PERSON_UPSERT] = "INSERT INTO person(id, title, first_name, last_name, name_affix, place, role)"
 			    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO UPDATE SET"
 			    " title = excluded.title, first_name = excluded.first_name,"
 			    " last_name = excluded.last_name, name_affix = excluded.name_affix,"
 			    " place = excluded.place, role = coalesce(excluded.role, person.role)",
-	[S_PARA_INS] = "INSERT INTO paragraph(id, session_id, seq, part, agenda_item_id, speech_id, turn_id, klasse,"
-		       " text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-	[S_KOMM_INS] = "INSERT INTO kommentar(id, session_id, seq, part, agenda_item_id, speech_id, turn_id, text)"
-		       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[S_PARA_INS] = "INSERT INTO paragraph(id, part, agenda_item_id, speech_id, turn_id, klasse, text)"
+		       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[S_KOMM_INS] = "INSERT INTO kommentar(id, part, agenda_item_id, speech_id, turn_id, text)"
+		       " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[S_KOMM_TURN] = "UPDATE kommentar SET turn_id = ?2 WHERE id = ?1",
-	[S_REACT_INS] = "INSERT INTO reaction(id, session_id, kommentar_id, kind, scope, faction, person)"
-			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[S_REACT_INS] = "INSERT INTO reaction(id, kommentar_id, kind, scope, faction, person)"
+			" VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[S_FIND_LIVE] = "SELECT id, content_hash FROM session WHERE wahlperiode = ?1 AND sitzung = ?2 AND live",
 	[S_MAKE_LIVE] = "UPDATE session SET live = 1, owner = NULL, content_hash = ?2, bytes = ?3, unmapped = ?4"
 			" WHERE id = ?1",
@@ -627,15 +627,13 @@ static void op_person(struct writer *w, struct dec *dc, struct wdoc *d, int whic
 static void op_kommentar(struct writer *w, struct dec *dc, struct wdoc *d)
 {
 	sqlite3_stmt *st = w->st[S_KOMM_INS];
-	int64_t id = d_i64(dc), sid = d_i64(dc);
+	int64_t id = d_i64(dc), sid = id >> 24;
 	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, sid);
-	sqlite3_bind_int64(st, 3, d_i64(dc));
-	bind_str(st, 4, dc);
+	bind_str(st, 2, dc);
+	bind_id(st, 3, d_i64(dc));
+	bind_id(st, 4, d_i64(dc));
 	bind_id(st, 5, d_i64(dc));
-	bind_id(st, 6, d_i64(dc));
-	bind_id(st, 7, d_i64(dc));
-	bind_str(st, 8, dc);
+	bind_str(st, 6, dc);
 	int failed = d->failed || step(w, st, d) < 0;
 	int64_t n = d_i64(dc);
 	st = w->st[S_REACT_INS];
@@ -646,12 +644,11 @@ static void op_kommentar(struct writer *w, struct dec *dc, struct wdoc *d)
 		if (failed)
 			continue;
 		sqlite3_bind_int64(st, 1, (sid << 24) + ++d->reactions);
-		sqlite3_bind_int64(st, 2, sid);
-		sqlite3_bind_int64(st, 3, id);
-		sqlite3_bind_text(st, 4, reaction_kind_name(kind), -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, reaction_scope_name(scope), -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 6, reaction_faction_label(faction), -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 7, person ? person : "", person ? plen : 0, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, id);
+		sqlite3_bind_text(st, 3, reaction_kind_name(kind), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, reaction_scope_name(scope), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, reaction_faction_label(faction), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, person ? person : "", person ? plen : 0, SQLITE_STATIC);
 		if (step(w, st, d) < 0)
 			failed = 1;
 	}
@@ -667,9 +664,7 @@ static void execute(struct writer *w, int op, struct dec *dc, struct wdoc *d)
 	case OP_AGENDA:
 		st = w->st[S_AGENDA_INS];
 		sqlite3_bind_int64(st, 1, d_i64(dc));
-		sqlite3_bind_int64(st, 2, d_i64(dc));
-		sqlite3_bind_int64(st, 3, d_i64(dc));
-		bind_str(st, 4, dc);
+		bind_str(st, 2, dc);
 		break;
 	case OP_AGENDA_TITLE:
 		st = w->st[S_AGENDA_TITLE];
@@ -679,10 +674,8 @@ static void execute(struct writer *w, int op, struct dec *dc, struct wdoc *d)
 	case OP_SPEECH:
 		st = w->st[S_SPEECH_INS];
 		sqlite3_bind_int64(st, 1, d_i64(dc));
-		sqlite3_bind_int64(st, 2, d_i64(dc));
-		bind_id(st, 3, d_i64(dc));
-		sqlite3_bind_int64(st, 4, d_i64(dc));
-		bind_str(st, 5, dc);
+		bind_id(st, 2, d_i64(dc));
+		bind_str(st, 3, dc);
 		break;
 	case OP_SPEECH_SPK:
 		st = w->st[S_SPEECH_SPK];
@@ -693,17 +686,16 @@ static void execute(struct writer *w, int op, struct dec *dc, struct wdoc *d)
 	case OP_TURN:
 		st = w->st[S_TURN_INS];
 		sqlite3_bind_int64(st, 1, d_i64(dc));
-		sqlite3_bind_int64(st, 2, d_i64(dc));
-		bind_id(st, 3, d_i64(dc));
-		bind_str(st, 4, dc);
-		bind_id(st, 5, d_i64(dc));
+		bind_id(st, 2, d_i64(dc));
+		bind_str(st, 3, dc);
+		bind_id(st, 4, d_i64(dc));
+		bind_str(st, 5, dc);
 		bind_str(st, 6, dc);
 		bind_str(st, 7, dc);
 		bind_str(st, 8, dc);
 		bind_str(st, 9, dc);
-		bind_str(st, 10, dc);
-		sqlite3_bind_int64(st, 11, d_i64(dc));
-		bind_str(st, 12, dc);
+		sqlite3_bind_int64(st, 10, d_i64(dc));
+		bind_str(st, 11, dc);
 		break;
 	case OP_TALLY:
 		st = w->st[S_TALLY_ROW];
@@ -729,14 +721,12 @@ static void execute(struct writer *w, int op, struct dec *dc, struct wdoc *d)
 	case OP_PARA:
 		st = w->st[S_PARA_INS];
 		sqlite3_bind_int64(st, 1, d_i64(dc));
-		sqlite3_bind_int64(st, 2, d_i64(dc));
-		sqlite3_bind_int64(st, 3, d_i64(dc));
-		bind_str(st, 4, dc);
+		bind_str(st, 2, dc);
+		bind_id(st, 3, d_i64(dc));
+		bind_id(st, 4, d_i64(dc));
 		bind_id(st, 5, d_i64(dc));
-		bind_id(st, 6, d_i64(dc));
-		bind_id(st, 7, d_i64(dc));
-		bind_str(st, 8, dc);
-		bind_str(st, 9, dc);
+		bind_str(st, 6, dc);
+		bind_str(st, 7, dc);
 		break;
 	case OP_KOMM_TURN:
 		st = w->st[S_KOMM_TURN];

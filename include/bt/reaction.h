@@ -35,6 +35,9 @@ struct reaction_list {
 /* Parses one kommentar text (with or without the enclosing parentheses); replaces out's rows. */
 void reaction_parse(const char *text, struct reaction_list *out);
 void reaction_list_free(struct reaction_list *l);
+/* The same, remembering recent texts: about half of all kommentare repeat an earlier one
+ * ("(Beifall bei der AfD)"). Not thread-safe: for the one parsing thread. */
+void reaction_parse_cached(const char *text, size_t len, struct reaction_list *out);
 
 const char *reaction_kind_name(int kind);
 int reaction_kind_from_name(const char *name); /* -1 if unknown */
