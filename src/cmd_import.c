@@ -69,7 +69,7 @@ static int run(int argc, char **argv, const char *dbpath)
 	struct db db;
 	if (db_open(&db, db_default_path(dbpath), DB_WRITE) < 0)
 		return BT_FAIL;
-	struct store *s = store_new(&db, getenv("BT_NO_THREADS") == NULL);
+	struct store *s = store_new(&db, 1);
 	if (!s) {
 		db_close(&db);
 		return BT_FAIL;

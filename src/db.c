@@ -258,11 +258,11 @@ int db_open(struct db *db, const char *path, enum db_mode mode)
 		}
 		if (take_writer_lock(db) < 0)
 			goto fail;
-		if (db_exec(db, getenv("BT_JM") ? getenv("BT_JM") : "PRAGMA journal_mode = WAL") < 0)
+		if (db_exec(db, "PRAGMA journal_mode = WAL") < 0)
 			goto fail;
 	}
 	if (flags != SQLITE_OPEN_READONLY) {
-		if (db_exec(db, getenv("BT_SY") ? getenv("BT_SY") : "PRAGMA synchronous = NORMAL") < 0)
+		if (db_exec(db, "PRAGMA synchronous = NORMAL") < 0)
 			goto fail;
 		if (migrate(db) < 0)
 			goto fail;
@@ -274,8 +274,6 @@ int db_open(struct db *db, const char *path, enum db_mode mode)
 		if (remove_stale(db) < 0)
 			goto fail;
 		db_exec(db, "PRAGMA cache_size = -16384");
-		if (getenv("BT_PRAGMA"))
-			db_exec(db, getenv("BT_PRAGMA"));
 	}
 	return 0;
 fail:

@@ -55,6 +55,7 @@ struct proto {
 	char klasse[40];
 	struct strbuf text; /* the element's text, white space collapsed as it arrives */
 	int text_space;
+	struct strbuf scratch; /* reused for names, so no allocation per element */
 
 	int in_redner;
 	int redner_seen; /* a complete <redner> inside the current paragraph */
@@ -118,6 +119,7 @@ static void proto_free(struct proto *p)
 {
 	sb_free(&p->title);
 	sb_free(&p->text);
+	sb_free(&p->scratch);
 	for (int i = 0; i < R_NFIELDS; i++)
 		sb_free(&p->rf[i]);
 	reaction_list_free(&p->reactions);
@@ -281,11 +283,10 @@ static void normalized_field(struct proto *p, enum rfield f)
 	struct strbuf *b = &p->rf[f];
 	if (!b->len)
 		return;
-	struct strbuf t = STRBUF_INIT;
-	sb_add_normalized(&t, b->buf, b->len);
+	sb_reset(&p->scratch);
+	sb_add_normalized(&p->scratch, b->buf, b->len);
 	sb_reset(b);
-	sb_add(b, sb_str(&t), t.len);
-	sb_free(&t);
+	sb_add(b, sb_str(&p->scratch), p->scratch.len);
 }
 
 static void end_redner(struct proto *p)
@@ -356,13 +357,13 @@ static void member_takes_floor(struct proto *p)
 		role = ROLE_ZWISCHENFRAGE;
 	int government = !fraktion && p->rf[R_ROLLE].len && !p->rf[R_BDLAND].len;
 	int receiver = faction ? faction : store_member_faction(p->store, p->redner_id, p->meta.date);
-	struct strbuf name = STRBUF_INIT;
-	redner_display_name(p, &name);
+	struct strbuf *name = &p->scratch;
+	redner_display_name(p, name);
 	struct turn_info t = {
 		.speech_id = p->in_rede ? p->speech_id : 0,
 		.role = turn_role_name(role),
 		.person_id = p->redner_id,
-		.name = sb_str(&name),
+		.name = sb_str(name),
 		.faction_raw = fraktion,
 		.faction = faction,
 		.receiver = receiver,
@@ -371,7 +372,6 @@ static void member_takes_floor(struct proto *p)
 		.government = government,
 	};
 	int64_t turn = store_turn(p->sd, &t);
-	sb_free(&name);
 	int first_main = p->in_rede && !p->main_turn;
 	if (first_main) {
 		p->main_turn = turn;
@@ -394,14 +394,15 @@ static void chair_takes_floor(struct proto *p, const char *name)
 {
 	ensure_speech(p);
 	size_t n = strlen(name);
-	char *clean = xstrndup(name, n && name[n - 1] == ':' ? n - 1 : n);
+	sb_reset(&p->scratch);
+	sb_add(&p->scratch, name, n && name[n - 1] == ':' ? n - 1 : n);
+	const char *clean = p->scratch.buf;
 	struct turn_info t = {
 		.speech_id = p->in_rede ? p->speech_id : 0,
 		.role = turn_role_name(ROLE_CHAIR),
 		.name = clean,
 	};
 	int64_t turn = store_turn(p->sd, &t);
-	free(clean);
 	keep_pending(p);
 	p->turn_id = turn;
 	p->turn_ti = tally_turn(p->tally, t.speech_id, ROLE_CHAIR, 0, 0);

@@ -296,6 +296,29 @@ static const char *const office_titles[] = {
 	"Bürgermeisters", "Bürgermeister", "Wehrbeauftragten", "Wehrbeauftragte", "Wehrbeauftragter", NULL,
 };
 
+/* Whether an office title starts at s (nominative or genitive); accepts it when c is given.
+ * Most words start with a letter no office starts with: those are decided at once. */
+static int office_at(const char *s)
+{
+	switch (*s) {
+	case 'A': case 'B': case 'M': case 'P': case 'S': case 'V': case 'W':
+		break;
+	default:
+		return 0;
+	}
+	for (const char *const *o = office_titles; *o; o++)
+		if (match(s, *o))
+			return 1;
+	return 0;
+}
+
+static int accept_office(struct cur *c)
+{
+	if (!office_at(c->s))
+		return 0;
+	return accept_any(c, office_titles);
+}
+
 /* ---- persons ---- */
 
 struct person {
@@ -326,7 +349,7 @@ static void clean_name(struct person *p)
 {
 	static const char *const lead[] = { "Abg.", "Abg", "Abgeordneten", "Abgeordneter", "Abgeordnete", NULL };
 	struct cur c = { p->name };
-	while (accept_any(&c, lead) || accept_any(&c, articles) || accept_any(&c, office_titles))
+	while (accept_any(&c, lead) || accept_any(&c, articles) || accept_office(&c))
 		;
 	size_t off = (size_t)(c.s - p->name);
 	memmove(p->name, p->name + off, p->len - off + 1);
@@ -522,11 +545,10 @@ static int accept_individual_lead(struct cur *c)
 	struct cur t = *c;
 	if (!accept(&t, "des") && !accept(&t, "der") && !accept(&t, "dem"))
 		return 0;
-	for (const char *const *o = office_titles; *o; o++)
-		if (match(t.s, *o)) {
-			*c = t;
-			return 1;
-		}
+	if (office_at(t.s)) {
+		*c = t;
+		return 1;
+	}
 	/* an article, a capitalised name, and a faction bracket before the next list separator */
 	struct cur u = t;
 	if (!is_upper_at(t.s) || accept_faction(&u) || accept_kind(&u) >= 0)
@@ -650,10 +672,7 @@ static int parse_named(const char *head, int had_colon, struct reaction_list *ou
 	int abg = accept(&c, "Abg.");
 	if (!is_upper_at(c.s))
 		return 0;
-	int titled = 0;
-	for (const char *const *t = office_titles; *t; t++)
-		if (match(c.s, *t))
-			titled = 1;
+	int titled = office_at(c.s);
 	if (!accept_person(&c, &p, 0))
 		return 0;
 	if (p.faction) {
@@ -670,11 +689,7 @@ static int parse_named(const char *head, int had_colon, struct reaction_list *ou
 			/* "Nancy Faeser, Bundesministerin" */
 			struct cur t = { c.s + 1 };
 			skip_ws(&t);
-			int office = 0;
-			for (const char *const *o = office_titles; *o; o++)
-				if (match(t.s, *o))
-					office = 1;
-			if (!office)
+			if (!office_at(t.s))
 				return 0;
 		} else if (!titled || (*c.s && *c.s != '(')) {
 			return 0;
@@ -810,7 +825,9 @@ void reaction_parse(const char *text, struct reaction_list *out)
 	int words = 0;
 	char *seg = s;
 	for (char *p = s;; p++) {
-		size_t k = *p ? separator_at(p, s) : 0;
+		/* only these bytes can start a separator */
+		unsigned char ch = (unsigned char)*p;
+		size_t k = (ch == '-' || ch == ')' || ch == 0xE2) ? separator_at(p, s) : 0;
 		if (!*p || k) {
 			char save = *p;
 			*p = '\0';

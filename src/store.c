@@ -184,6 +184,9 @@ static unsigned char *reserve(struct store *s, size_t n)
 struct enc {
 	size_t size;
 	unsigned char *p;
+	/* string lengths measured in the sizing pass, reused in the writing pass */
+	uint32_t lens[32];
+	int nlen, ilen;
 };
 
 static void e_i64(struct enc *e, int64_t v)
@@ -197,7 +200,14 @@ static void e_i64(struct enc *e, int64_t v)
 
 static void e_str(struct enc *e, const char *s)
 {
-	uint32_t n = s ? (uint32_t)strlen(s) : STR_NULL;
+	uint32_t n;
+	if (!e->p) {
+		n = s ? (uint32_t)strlen(s) : STR_NULL;
+		if (e->nlen < 32)
+			e->lens[e->nlen++] = n;
+	} else {
+		n = e->ilen < e->nlen ? e->lens[e->ilen++] : (s ? (uint32_t)strlen(s) : STR_NULL);
+	}
 	if (e->p) {
 		memcpy(e->p, &n, 4);
 		e->p += 4;
@@ -220,7 +230,7 @@ static void e_op(struct enc *e, int op, int64_t doc)
 /* ENCODE(s, stmt-using-e): runs the encoding statements once to size, once to write. */
 #define ENCODE(S, BODY)                                                    \
 	do {                                                               \
-		struct enc e_ = { 0, NULL };                               \
+		struct enc e_ = { 0, NULL, { 0 }, 0, 0 };                  \
 		struct enc *e = &e_;                                       \
 		BODY;                                                      \
 		e_.p = reserve((S), e_.size);                              \
@@ -291,6 +301,12 @@ int store_free(struct store *s)
 {
 	if (!s)
 		return 0;
+	if (getenv("BT_TIMING")) {
+		struct rusage ru;
+		getrusage(RUSAGE_THREAD, &ru);
+		fprintf(stderr, "parser thread: %.2f s user, %.2f s system\n",
+			ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6, ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6);
+	}
 	drain(s);
 	int rc = writer_free(s->writer);
 	while (s->free_blocks) {

@@ -116,6 +116,24 @@ void sb_add_normalized(struct strbuf *dst, const char *src, size_t n)
 	dst->len = o;
 }
 
+/* Whether a chunk can be copied as it is: no tab, line break, Unicode space, doubled space, and
+ * no space where the output cannot take one. Branch-free, so the common case costs a pass. */
+static int plain_chunk(const unsigned char *s, size_t n, int space_before)
+{
+	if (n == 0)
+		return 1;
+	unsigned bad = (s[0] < 0x20u) | (space_before & (s[0] == ' '));
+	if (n >= 2)
+		bad |= (s[1] < 0x20u) | ((s[1] == ' ') & (s[0] == ' ')) | ((s[0] == 0xC2) & (s[1] == 0xA0));
+	/* no loop-carried state but the OR: the compiler vectorises this */
+	for (size_t i = 2; i < n; i++) {
+		unsigned c = s[i], p1 = s[i - 1], p2 = s[i - 2];
+		bad |= (c < 0x20u) | ((c == ' ') & (p1 == ' ')) | ((p1 == 0xC2) & (c == 0xA0)) |
+		       ((p2 == 0xE2) & (p1 == 0x80) & (((c - 0x82u) <= 8u) | (c == 0xAF)));
+	}
+	return !bad;
+}
+
 void sb_add_collapsing(struct strbuf *dst, const char *src, size_t n, int *space)
 {
 	const unsigned char *s = (const unsigned char *)src;
@@ -123,6 +141,18 @@ void sb_add_collapsing(struct strbuf *dst, const char *src, size_t n, int *space
 	char *out = dst->buf;
 	size_t o = dst->len, i = 0;
 	int pending = *space;
+	if (n && plain_chunk(s, n, o == 0 || out[o - 1] == ' ' || pending)) {
+		/* the usual text: copy it; a pending space goes in front, a trailing one waits */
+		if (pending && o > 0)
+			out[o++] = ' ';
+		size_t k = s[n - 1] == ' ' ? n - 1 : n;
+		memcpy(out + o, s, k);
+		o += k;
+		out[o] = '\0';
+		dst->len = o;
+		*space = k < n;
+		return;
+	}
 	while (i < n) {
 		/* the common case: ordinary bytes and single spaces between them */
 		if (!pending) {
