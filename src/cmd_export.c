@@ -69,10 +69,11 @@ static int dump(struct ctx *x, const char *sql, const char *const *cols, int nco
 		out_row_end(o);
 	}
 	sqlite3_finalize(st);
-	int frc = out_finish(o);
-	if (rc != SQLITE_DONE)
+	if (rc != SQLITE_DONE) {
+		out_abort(o);
 		return fail_read(x);
-	return frc;
+	}
+	return out_finish(o);
 }
 
 static int export_sessions(struct ctx *x)

@@ -38,7 +38,9 @@ void print_import_summary(const struct import_stats *st, double seconds)
 	printf("speeches   %lld\n", (long long)st->speeches);
 	printf("kommentare %lld\n", (long long)st->kommentare);
 	printf("unmapped factions %lld%s\n", (long long)st->unmapped,
-	       st->unmapped ? " (stored raw in turn.faction_raw, left out of faction counts)" : "");
+	       st->unmapped ? " (stored as printed in turn.faction_raw; those speakers get their faction"
+			      " from the master data)"
+			    : "");
 	if (st->members)
 		printf("members    %lld (master data)\n", (long long)st->members);
 }
@@ -77,8 +79,9 @@ static int run(int argc, char **argv, const char *dbpath)
 	struct import_stats st = { 0 };
 	double t0 = now_seconds();
 	import_paths(s, argv + optind, argc - optind, &st, !quiet && is_tty(2));
-	if (store_free(s) < 0) {
-		error("cannot write database '%s': %s", db.path, db_errmsg(&db));
+	char why[512];
+	if (store_free(s, why, sizeof why) < 0) {
+		error("%s", why);
 		st.failed++;
 	}
 	db_close(&db);

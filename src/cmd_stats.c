@@ -76,7 +76,7 @@ static int unparsed(struct db *db, enum out_format fmt, int n)
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
-		out_finish(o);
+		out_abort(o);
 		return error("cannot read database '%s': %s", db->path, db_errmsg(db));
 	}
 	return out_finish(o);
@@ -163,9 +163,10 @@ static int run(int argc, char **argv, const char *dbpath)
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
+		out_abort(o);
 		error("cannot read database '%s': %s", db.path, db_errmsg(&db));
 		db_close(&db);
-		return BT_FAIL; /* nothing printed: table output is buffered, the CSV head is harmless */
+		return BT_FAIL;
 	}
 	db_close(&db);
 	return out_finish(o) < 0 ? BT_FAIL : BT_OK;

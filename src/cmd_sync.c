@@ -702,10 +702,17 @@ static int run(int argc, char **argv, const char *dbpath)
 		if (want[i])
 			add_listing(&s, wps[i], ids[i], 0);
 	rc = fetcher_run(s.f, tick, &s) < 0 ? BT_FAIL : BT_OK;
+	/* transfers the loop left unfinished (it failed or stopped): roll their protocols back */
+	for (size_t i = 0; i < s.nprotocols; i++)
+		if (s.protocols[i]->doc) {
+			document_free(s.protocols[i]->doc);
+			s.protocols[i]->doc = NULL;
+		}
 	if (s.store) {
 		collect(&s, 1);
-		if (store_free(s.store) < 0) {
-			error("cannot write database '%s': %s", s.db.path, db_errmsg(&s.db));
+		char why[512];
+		if (store_free(s.store, why, sizeof why) < 0) {
+			error("%s", why);
 			s.failed++;
 		}
 		s.store = NULL;
@@ -743,8 +750,13 @@ static int run(int argc, char **argv, const char *dbpath)
 	if (s.failed)
 		rc = BT_FAIL;
 out:
+	for (size_t i = 0; i < s.nprotocols; i++)
+		if (s.protocols[i]->doc) {
+			document_free(s.protocols[i]->doc);
+			s.protocols[i]->doc = NULL;
+		}
 	if (s.store)
-		store_free(s.store);
+		store_free(s.store, NULL, 0);
 	fetcher_free(s.f);
 	for (size_t i = 0; i < s.nprotocols; i++) {
 		if (s.protocols[i]->doc)

@@ -81,18 +81,19 @@ static void breakdown(const struct row *r, char *buf, size_t n, const char *sep)
 	}
 }
 
-static void truncate_utf8(char *s, int chars)
+/* Cuts s (in a buffer of cap bytes) to at most chars characters, the last one an ellipsis. */
+static void truncate_utf8(char *s, size_t cap, int chars)
 {
 	int c = 0;
 	for (char *p = s; *p; p++) {
 		if (((unsigned char)*p & 0xC0) == 0x80)
 			continue;
-		if (c == chars - 1 && strlen(p) > 0 && p[1]) {
-			/* room for the ellipsis */
-			strcpy(p, "…");
+		if (++c == chars && p[1]) {
+			/* more than chars characters follow: end with "…" (3 bytes) */
+			if ((size_t)(p - s) + 4 <= cap)
+				memcpy(p, "\xE2\x80\xA6", 4);
 			return;
 		}
-		c++;
 	}
 }
 
@@ -232,11 +233,11 @@ static int run(int argc, char **argv, const char *dbpath)
 			char by[512], title[512], speaker[160];
 			snprintf(speaker, sizeof speaker, "%s (%s)", rows[i].speaker,
 				 rows[i].faction[0] ? rows[i].faction : "no faction");
-			truncate_utf8(speaker, 52);
+			truncate_utf8(speaker, sizeof speaker, 52);
 			printf("%3d  %s  %d/%-4d  %-52s %6lld\n", i + 1, rows[i].date, rows[i].wp, rows[i].sitzung, speaker,
 			       (long long)rows[i].applause);
 			snprintf(title, sizeof title, "%s", rows[i].title);
-			truncate_utf8(title, 90);
+			truncate_utf8(title, sizeof title, 90);
 			printf("     %s\n", title);
 			breakdown(&rows[i], by, sizeof by, " · ");
 			printf("     %s\n", by);

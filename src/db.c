@@ -177,7 +177,12 @@ static int remove_stale(struct db *db)
 	static const char *const keyed[] = { "tally", "speech_tally" };
 	sqlite3_stmt *st;
 	int stale = 0;
-	if (sqlite3_prepare_v2(db->h, "SELECT count(*) FROM session WHERE NOT live", -1, &st, NULL) != SQLITE_OK)
+	/* sessions not made live, and rows above the last session (their session row was lost) */
+	if (sqlite3_prepare_v2(db->h,
+			       "SELECT (SELECT count(*) FROM session WHERE NOT live)"
+			       " + ((SELECT coalesce(max(id), 0) FROM paragraph) >> 24 > (SELECT coalesce(max(id), 0) FROM session))"
+			       " + ((SELECT coalesce(max(id), 0) FROM turn) >> 24 > (SELECT coalesce(max(id), 0) FROM session))",
+			       -1, &st, NULL) != SQLITE_OK)
 		return explain(db, "cannot read database");
 	if (sqlite3_step(st) == SQLITE_ROW)
 		stale = sqlite3_column_int(st, 0);
@@ -193,6 +198,12 @@ static int remove_stale(struct db *db)
 			 "DELETE FROM %s WHERE rowid IN (SELECT t.rowid FROM session s, %s t WHERE NOT s.live"
 			 " AND t.rowid >= (s.id << 24) AND t.rowid < ((s.id + 1) << 24))",
 			 ranged[i], ranged[i]);
+		if (db_exec(db, sql) < 0) {
+			db_rollback(db);
+			return -1;
+		}
+		snprintf(sql, sizeof sql, "DELETE FROM %s WHERE id >= (((SELECT coalesce(max(id), 0) FROM session) + 1) << 24)",
+			 ranged[i]);
 		if (db_exec(db, sql) < 0) {
 			db_rollback(db);
 			return -1;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 enum job_state { J_WAITING, J_RUNNING, J_DONE };
 
@@ -55,6 +56,7 @@ struct fetcher *fetcher_new(const struct fetch_config *c)
 		free(f);
 		return NULL;
 	}
+	srand((unsigned)time(NULL) ^ (unsigned)getpid()); /* jitter differs between clients */
 	curl_multi_setopt(f->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)f->c.parallel);
 	return f;
 }
@@ -197,7 +199,7 @@ static size_t on_body(char *buf, size_t size, size_t nmemb, void *ud)
 	return n;
 }
 
-static int start(struct fetcher *f, struct fetch_job *j)
+static CURLMcode start(struct fetcher *f, struct fetch_job *j)
 {
 	j->attempt++;
 	j->status = 0;
@@ -211,7 +213,7 @@ static int start(struct fetcher *f, struct fetch_job *j)
 	sb_reset(&j->r_type);
 	CURL *e = curl_easy_init();
 	if (!e)
-		return -1;
+		return CURLM_OUT_OF_MEMORY;
 	j->easy = e;
 	curl_easy_setopt(e, CURLOPT_URL, j->url);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, f->c.user_agent);
@@ -246,11 +248,12 @@ static int start(struct fetcher *f, struct fetch_job *j)
 		curl_easy_setopt(e, CURLOPT_HTTPHEADER, j->req_headers);
 	if (j->h->start)
 		j->h->start(j);
-	if (curl_multi_add_handle(f->multi, e) != CURLM_OK)
-		return -1;
+	CURLMcode mc = curl_multi_add_handle(f->multi, e);
+	if (mc != CURLM_OK)
+		return mc;
 	j->state = J_RUNNING;
 	f->running++;
-	return 0;
+	return CURLM_OK;
 }
 
 static int retryable_curl(CURLcode c)
@@ -357,15 +360,17 @@ int fetcher_run(struct fetcher *f, void (*tick)(void *ud), void *ud)
 			}
 			if (f->running >= f->c.parallel)
 				continue;
-			if (start(f, j) < 0)
-				return error("cannot start a transfer (libcurl)");
+			CURLMcode mc = start(f, j);
+			if (mc != CURLM_OK)
+				return error("cannot start a transfer of '%s': %s", j->url, curl_multi_strerror(mc));
 			waiting--;
 		}
 		if (f->running == 0 && waiting == 0)
 			break;
 		int still = 0;
-		if (curl_multi_perform(f->multi, &still) != CURLM_OK)
-			return error("download engine failed (libcurl)");
+		CURLMcode pm = curl_multi_perform(f->multi, &still);
+		if (pm != CURLM_OK)
+			return error("downloads failed: %s", curl_multi_strerror(pm));
 		CURLMsg *m;
 		int left;
 		while ((m = curl_multi_info_read(f->multi, &left)) != NULL) {

@@ -281,12 +281,26 @@ static void emit_buffered(struct out *o)
 	free(w);
 }
 
+static void out_free(struct out *o);
+
+void out_abort(struct out *o)
+{
+	fflush(o->fp);
+	out_free(o);
+}
+
 int out_finish(struct out *o)
 {
 	if (o->f == OUT_JSON)
 		fputs(o->rows ? "\n]\n" : "]\n", o->fp);
 	else if (o->f == OUT_TABLE || o->f == OUT_MARKDOWN)
 		emit_buffered(o);
+	out_free(o);
+	return finish_stdout();
+}
+
+static void out_free(struct out *o)
+{
 	for (size_t i = 0; i < o->nbuf; i++)
 		free(o->buf[i]);
 	free(o->buf);
@@ -299,5 +313,4 @@ int out_finish(struct out *o)
 	free(o->numeric);
 	free(o->isnull);
 	free(o);
-	return finish_stdout();
 }

@@ -817,9 +817,17 @@ void reaction_parse(const char *text, struct reaction_list *out)
 	char *s = buf;
 	while (*s == '(' || *s == '[' || *s == ' ')
 		s++;
+	/* drop closing parentheses only as far as they have no opening one left: the enclosing
+	 * one goes, "(Beifall der Abg. Nadine Schön (CDU/CSU))" keeps its faction */
+	int open = 0;
+	for (char *p = s; *p; p++)
+		open += *p == '(' ? 1 : *p == ')' ? -1 : 0;
 	char *e = s + strlen(s);
-	while (e > s && (e[-1] == ')' || e[-1] == ' '))
+	while (e > s && (e[-1] == ' ' || (e[-1] == ')' && open < 0))) {
+		if (e[-1] == ')')
+			open++;
 		e--;
+	}
 	*e = '\0';
 
 	int words = 0;
@@ -882,7 +890,8 @@ void reaction_parse_cached(const char *text, size_t len, struct reaction_list *o
 			out->cap = c->rows.n;
 			out->v = xrealloc(out->v, out->cap * sizeof *out->v);
 		}
-		memcpy(out->v, c->rows.v, c->rows.n * sizeof *out->v);
+		if (c->rows.n)
+			memcpy(out->v, c->rows.v, c->rows.n * sizeof *out->v);
 		out->n = c->rows.n;
 		return;
 	}

@@ -34,6 +34,7 @@ struct store {
 	struct block *head, *tail; /* queued for the writer */
 	int queued;
 	int quit;
+	double wait_space, wait_items; /* seconds each side waited on the other (BT_TIMING) */
 	struct block *cur; /* being filled */
 	struct block *free_blocks;
 	/* results */
@@ -107,8 +108,12 @@ static void submit(struct store *s)
 		return;
 	}
 	pthread_mutex_lock(&s->mu);
-	while (s->queued >= QUEUE_BLOCKS)
-		pthread_cond_wait(&s->cv_space, &s->mu);
+	if (s->queued >= QUEUE_BLOCKS) {
+		double t = now_seconds();
+		while (s->queued >= QUEUE_BLOCKS)
+			pthread_cond_wait(&s->cv_space, &s->mu);
+		s->wait_space += now_seconds() - t;
+	}
 	if (s->tail)
 		s->tail->next = b;
 	else
@@ -125,8 +130,12 @@ static void *writer_main(void *arg)
 	pthread_setname_np(pthread_self(), "bt-writer");
 	for (;;) {
 		pthread_mutex_lock(&s->mu);
-		while (!s->head && !s->quit)
-			pthread_cond_wait(&s->cv_items, &s->mu);
+		if (!s->head && !s->quit) {
+			double t = now_seconds();
+			while (!s->head && !s->quit)
+				pthread_cond_wait(&s->cv_items, &s->mu);
+			s->wait_items += now_seconds() - t;
+		}
 		struct block *b = s->head;
 		if (!b) {
 			pthread_mutex_unlock(&s->mu);
@@ -134,9 +143,10 @@ static void *writer_main(void *arg)
 				/* for the benchmark: how busy the writer was */
 				struct rusage ru;
 				getrusage(RUSAGE_THREAD, &ru);
-				fprintf(stderr, "writer thread: %.2f s user, %.2f s system\n",
+				fprintf(stderr, "writer thread: %.2f s user, %.2f s system, %.2f s waiting for work;"
+					" the parser waited %.2f s for queue space\n",
 					ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6,
-					ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6);
+					ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6, s->wait_items, s->wait_space);
 			}
 			return NULL;
 		}
@@ -256,7 +266,15 @@ struct store *store_new(struct db *db, int threaded)
 {
 	struct store *s = xcalloc(1, sizeof *s);
 	s->db = db;
-	s->next_session = max_id(db, "session") + 1;
+	/* above every session id in use, and above rows whose session row a failed run lost */
+	s->next_session = max_id(db, "session");
+	static const char *const ranged[] = { "paragraph", "kommentar", "reaction", "turn", "speech", "agenda_item" };
+	for (size_t i = 0; i < sizeof ranged / sizeof *ranged; i++) {
+		int64_t m = max_id(db, ranged[i]) >> 24;
+		if (m > s->next_session)
+			s->next_session = m;
+	}
+	s->next_session++;
 	s->next_doc = 1;
 	s->members = membership_load(db);
 	s->seating = seating_load(db);
@@ -297,7 +315,7 @@ static void drain(struct store *s)
 	s->threaded = 0;
 }
 
-int store_free(struct store *s)
+int store_free(struct store *s, char *err, size_t errlen)
 {
 	if (!s)
 		return 0;
@@ -308,6 +326,8 @@ int store_free(struct store *s)
 			ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6, ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6);
 	}
 	drain(s);
+	if (err && errlen)
+		snprintf(err, errlen, "%s", writer_error(s->writer));
 	int rc = writer_free(s->writer);
 	while (s->free_blocks) {
 		struct block *b = s->free_blocks;

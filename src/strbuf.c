@@ -116,73 +116,76 @@ void sb_add_normalized(struct strbuf *dst, const char *src, size_t n)
 	dst->len = o;
 }
 
-/* Whether a chunk can be copied as it is: no tab, line break, Unicode space, doubled space, and
- * no space where the output cannot take one. Branch-free, so the common case costs a pass. */
-static int plain_chunk(const unsigned char *s, size_t n, int space_before)
+/* A run (no Unicode space inside) that can be copied as it is: no control character and no doubled
+ * space. Branch-free, so the compiler vectorises it. */
+static int plain_run(const unsigned char *s, size_t n)
 {
-	if (n == 0)
-		return 1;
-	unsigned bad = (s[0] < 0x20u) | (space_before & (s[0] == ' '));
-	if (n >= 2)
-		bad |= (s[1] < 0x20u) | ((s[1] == ' ') & (s[0] == ' ')) | ((s[0] == 0xC2) & (s[1] == 0xA0));
-	/* no loop-carried state but the OR: the compiler vectorises this */
-	for (size_t i = 2; i < n; i++) {
-		unsigned c = s[i], p1 = s[i - 1], p2 = s[i - 2];
-		bad |= (c < 0x20u) | ((c == ' ') & (p1 == ' ')) | ((p1 == 0xC2) & (c == 0xA0)) |
-		       ((p2 == 0xE2) & (p1 == 0x80) & (((c - 0x82u) <= 8u) | (c == 0xAF)));
-	}
+	unsigned bad = 0;
+	for (size_t i = 0; i < n; i++)
+		bad |= (s[i] < 0x20u) | ((s[i] == ' ') & (i > 0 && s[i - 1] == ' '));
 	return !bad;
+}
+
+/* Appends a run of text that holds no Unicode space, collapsing as sb_add_normalized does. */
+static size_t add_run(char *out, size_t o, const unsigned char *s, size_t n, int *pending)
+{
+	if (plain_run(s, n)) {
+		if (n && s[0] == ' ') {
+			*pending = 1;
+			s++;
+			n--;
+		}
+		if (!n)
+			return o;
+		if (*pending && o > 0)
+			out[o++] = ' ';
+		size_t k = s[n - 1] == ' ' ? n - 1 : n;
+		memcpy(out + o, s, k);
+		*pending = k < n;
+		return o + k;
+	}
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = s[i];
+		if (byte_class[c] == 1) {
+			*pending = 1;
+			continue;
+		}
+		if (*pending && o > 0)
+			out[o++] = ' ';
+		*pending = 0;
+		out[o++] = (char)c;
+	}
+	return o;
+}
+
+static const unsigned char *next_lead(const unsigned char *s, const unsigned char *end)
+{
+	/* Unicode spaces start with 0xC2 or 0xE2: memchr finds either fast */
+	const unsigned char *a = memchr(s, 0xC2, (size_t)(end - s));
+	const unsigned char *b = memchr(s, 0xE2, (size_t)((a ? a : end) - s));
+	return b ? b : a ? a : end;
 }
 
 void sb_add_collapsing(struct strbuf *dst, const char *src, size_t n, int *space)
 {
-	const unsigned char *s = (const unsigned char *)src;
+	const unsigned char *s = (const unsigned char *)src, *end = s + n;
 	sb_grow(dst, n + 1);
 	char *out = dst->buf;
-	size_t o = dst->len, i = 0;
+	size_t o = dst->len;
 	int pending = *space;
-	if (n && plain_chunk(s, n, o == 0 || out[o - 1] == ' ' || pending)) {
-		/* the usual text: copy it; a pending space goes in front, a trailing one waits */
-		if (pending && o > 0)
-			out[o++] = ' ';
-		size_t k = s[n - 1] == ' ' ? n - 1 : n;
-		memcpy(out + o, s, k);
-		o += k;
-		out[o] = '\0';
-		dst->len = o;
-		*space = k < n;
-		return;
-	}
-	while (i < n) {
-		/* the common case: ordinary bytes and single spaces between them */
-		if (!pending) {
-			while (i < n) {
-				unsigned char c = s[i];
-				if (byte_class[c] == 0) {
-					out[o++] = (char)c;
-					i++;
-				} else if (c == ' ' && o > 0 && out[o - 1] != ' ' && i + 1 < n && byte_class[s[i + 1]] == 0) {
-					out[o++] = ' ';
-					i++;
-				} else {
-					break;
-				}
-			}
-			if (i >= n)
-				break;
-		}
-		unsigned char c = s[i];
-		size_t k = byte_class[c] == 1 ? 1 : byte_class[c] == 2 ? uspace_len(s + i, n - i) : 0;
+	while (s < end) {
+		const unsigned char *lead = next_lead(s, end);
+		o = add_run(out, o, s, (size_t)(lead - s), &pending);
+		if (lead == end)
+			break;
+		size_t k = uspace_len(lead, (size_t)(end - lead));
 		if (k) {
 			pending = 1;
-			i += k;
-			continue;
+			s = lead + k;
+		} else {
+			o = add_run(out, o, lead, 1, &pending);
+			s = lead + 1;
 		}
-		if (pending && o > 0 && out[o - 1] != ' ')
-			out[o++] = ' ';
-		pending = 0;
-		out[o++] = (char)c;
-		i++;
 	}
 	out[o] = '\0';
 	dst->len = o;

@@ -152,6 +152,7 @@ struct writer {
 	unsigned commits;
 	int in_tx;
 	int broken; /* a database error outside any document */
+	char broken_msg[512];
 	/* person ids upserted in the current transaction (open addressing, 0 = empty) */
 	int64_t *persons;
 	size_t persons_cap, persons_n;
@@ -222,18 +223,43 @@ static void describe(struct writer *w, char *buf, size_t n)
 		snprintf(buf, n, "cannot write database '%s': %s", w->db->path, sqlite3_errmsg(w->db->h));
 }
 
+static void persons_clear(struct writer *w);
+
+/* A statement failed: the document (or the writer) records why. SQLite rolls the transaction
+ * back by itself after some errors (disk full, I/O errors); then every open document lost what
+ * it wrote since the last commit, and each is marked failed too. */
+static void failure(struct writer *w, struct wdoc *doc)
+{
+	char msg[512];
+	describe(w, msg, sizeof msg);
+	if (doc && !doc->failed) {
+		doc->failed = 1;
+		memcpy(doc->error, msg, sizeof msg);
+	} else if (!doc) {
+		w->broken = 1;
+		if (!w->broken_msg[0])
+			memcpy(w->broken_msg, msg, sizeof msg);
+	}
+	if (w->in_tx && sqlite3_get_autocommit(w->db->h)) {
+		w->in_tx = 0;
+		persons_clear(w);
+		for (int i = 0; i < MAX_DOCS; i++) {
+			struct wdoc *d = &w->docs[i];
+			if (d->used && !d->failed) {
+				d->failed = 1;
+				snprintf(d->error, sizeof d->error, "%.400s (the transaction was rolled back)", msg);
+			}
+		}
+	}
+}
+
 static int step(struct writer *w, sqlite3_stmt *st, struct wdoc *doc)
 {
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
 		return 0;
-	if (doc && !doc->failed) {
-		doc->failed = 1;
-		describe(w, doc->error, sizeof doc->error);
-	} else if (!doc) {
-		w->broken = 1;
-	}
+	failure(w, doc);
 	return -1;
 }
 
@@ -241,12 +267,7 @@ static int exec(struct writer *w, const char *q, struct wdoc *doc)
 {
 	if (sqlite3_exec(w->db->h, q, NULL, NULL, NULL) == SQLITE_OK)
 		return 0;
-	if (doc && !doc->failed) {
-		doc->failed = 1;
-		describe(w, doc->error, sizeof doc->error);
-	} else if (!doc) {
-		w->broken = 1;
-	}
+	failure(w, doc);
 	return -1;
 }
 
@@ -259,10 +280,24 @@ static void persons_clear(struct writer *w)
 	w->persons_n = 0;
 }
 
-/* Returns 1 if id was already upserted in this transaction, else records it. */
-static int persons_seen(struct writer *w, int64_t id)
+static size_t persons_slot(const struct writer *w, int64_t id)
 {
-	if (w->persons_n * 2 >= w->persons_cap) {
+	size_t i = (size_t)(((uint64_t)id * 0x9E3779B97F4A7C15ULL) >> 20) & (w->persons_cap - 1);
+	while (w->persons[i] && w->persons[i] != id)
+		i = (i + 1) & (w->persons_cap - 1);
+	return i;
+}
+
+/* Whether the person was already upserted in this transaction (each protocol upserts its
+ * speakers once; the set empties at every commit, so the latest protocol's spelling wins). */
+static int persons_has(const struct writer *w, int64_t id)
+{
+	return w->persons_cap && w->persons[persons_slot(w, id)] == id;
+}
+
+static void persons_add(struct writer *w, int64_t id)
+{
+	if ((w->persons_n + 1) * 2 > w->persons_cap) {
 		size_t oldcap = w->persons_cap;
 		int64_t *old = w->persons;
 		w->persons_cap = oldcap ? oldcap * 2 : 1024;
@@ -270,18 +305,14 @@ static int persons_seen(struct writer *w, int64_t id)
 		w->persons_n = 0;
 		for (size_t i = 0; i < oldcap; i++)
 			if (old[i])
-				persons_seen(w, old[i]);
+				persons_add(w, old[i]);
 		free(old);
 	}
-	size_t i = (size_t)(((uint64_t)id * 0x9E3779B97F4A7C15ULL) >> 20) & (w->persons_cap - 1);
-	while (w->persons[i]) {
-		if (w->persons[i] == id)
-			return 1;
-		i = (i + 1) & (w->persons_cap - 1);
+	size_t i = persons_slot(w, id);
+	if (!w->persons[i]) {
+		w->persons[i] = id;
+		w->persons_n++;
 	}
-	w->persons[i] = id;
-	w->persons_n++;
-	return 0;
 }
 
 static int tx_begin(struct writer *w, struct wdoc *doc)
@@ -299,13 +330,25 @@ static int tx_commit(struct writer *w, struct wdoc *doc)
 	if (!w->in_tx)
 		return 0;
 	if (exec(w, "COMMIT", doc) < 0) {
-		sqlite3_exec(w->db->h, "ROLLBACK", NULL, NULL, NULL);
-		w->in_tx = 0;
-		persons_clear(w);
+		if (w->in_tx) {
+			sqlite3_exec(w->db->h, "ROLLBACK", NULL, NULL, NULL);
+			w->in_tx = 0;
+			persons_clear(w);
+			/* the other open documents shared this transaction: their rows are gone too */
+			for (int i = 0; i < MAX_DOCS; i++) {
+				struct wdoc *d = &w->docs[i];
+				if (d->used && !d->failed) {
+					d->failed = 1;
+					snprintf(d->error, sizeof d->error, "%.400s (the transaction was rolled back)",
+						 doc ? doc->error : "commit failed");
+				}
+			}
+		}
 		return -1;
 	}
 	w->in_tx = 0;
 	w->commits++;
+	persons_clear(w);
 	return 0;
 }
 
@@ -475,15 +518,13 @@ static int put_fetch(struct writer *w, struct wdoc *d, const struct wfetch *f)
 }
 
 /* An unchanged document costs no protocol write; only new validators are remembered, alone. */
-static void remember_fetch(struct writer *w, struct wdoc *d, const struct wfetch *f)
+static int remember_fetch(struct writer *w, struct wdoc *d, const struct wfetch *f)
 {
 	if (!f || !f->url)
-		return;
-	if (tx_begin(w, NULL) == 0) {
-		put_fetch(w, d, f);
-		if (w->open_docs == 0)
-			tx_commit(w, NULL);
-	}
+		return 0;
+	if (tx_begin(w, d) < 0 || put_fetch(w, d, f) < 0)
+		return -1;
+	return w->open_docs == 0 ? tx_commit(w, d) : 0;
 }
 
 static void finish_protocol(struct writer *w, struct wdoc *d, const char *hash, int hlen, int64_t bytes,
@@ -503,8 +544,12 @@ static void finish_protocol(struct writer *w, struct wdoc *d, const char *hash, 
 	if (same) {
 		struct wdoc copy = *d;
 		discard(w, d);
-		remember_fetch(w, &copy, fetch);
-		report(w, &copy, STORE_UNCHANGED, bytes, unmapped, speeches, kommentare, 0);
+		copy.failed = 0;
+		copy.error[0] = '\0';
+		if (remember_fetch(w, &copy, fetch) < 0)
+			report(w, &copy, STORE_FAILED, bytes, unmapped, 0, 0, 0);
+		else
+			report(w, &copy, STORE_UNCHANGED, bytes, unmapped, speeches, kommentare, 0);
 		return;
 	}
 	if ((old && delete_session(w, old, d) < 0) || put_fetch(w, d, fetch) < 0)
@@ -516,10 +561,15 @@ static void finish_protocol(struct writer *w, struct wdoc *d, const char *hash, 
 	sqlite3_bind_int64(st, 4, unmapped);
 	if (step(w, st, d) < 0)
 		goto fail;
+	if (sqlite3_changes(w->db->h) != 1) {
+		d->failed = 1;
+		snprintf(d->error, sizeof d->error, "internal error: its session row was lost");
+		goto fail;
+	}
 	struct wdoc copy = *d;
 	if (end_doc(w, d) < 0) {
 		copy.failed = 1;
-		describe(w, copy.error, sizeof copy.error);
+		memcpy(copy.error, d->error, sizeof copy.error); /* set by the failed commit */
 		report(w, &copy, STORE_FAILED, bytes, unmapped, 0, 0, 0);
 		return;
 	}
@@ -546,8 +596,10 @@ static void finish_mdb(struct writer *w, struct wdoc *d, const char *hash, int h
 		tx_rollback(w);
 		d->used = 0;
 		w->open_docs--;
-		remember_fetch(w, &copy, fetch);
-		report(w, &copy, STORE_UNCHANGED, 0, 0, 0, 0, members);
+		if (remember_fetch(w, &copy, fetch) < 0)
+			report(w, &copy, STORE_FAILED, 0, 0, 0, 0, 0);
+		else
+			report(w, &copy, STORE_UNCHANGED, 0, 0, 0, 0, members);
 		return;
 	}
 	st = w->st[S_MDB_PUT];
@@ -606,7 +658,7 @@ static void op_person(struct writer *w, struct dec *dc, struct wdoc *d, int whic
 {
 	int64_t id = d_i64(dc);
 	sqlite3_stmt *st = w->st[which];
-	int skip = which == S_PERSON_UPSERT && persons_seen(w, id);
+	int skip = which == S_PERSON_UPSERT && persons_has(w, id);
 	sqlite3_bind_int64(st, 1, id);
 	for (int i = 2; i <= 7; i++) {
 		if (which == S_MDB_PERSON && i == 7) {
@@ -621,7 +673,8 @@ static void op_person(struct writer *w, struct dec *dc, struct wdoc *d, int whic
 		sqlite3_clear_bindings(st);
 		return;
 	}
-	step(w, st, d);
+	if (step(w, st, d) == 0 && which == S_PERSON_UPSERT)
+		persons_add(w, id);
 }
 
 static void op_kommentar(struct writer *w, struct dec *dc, struct wdoc *d)
@@ -860,6 +913,8 @@ fail:
 	writer_free(w);
 	return NULL;
 }
+
+const char *writer_error(const struct writer *w) { return w->broken_msg[0] ? w->broken_msg : "database error"; }
 
 int writer_free(struct writer *w)
 {

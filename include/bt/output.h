@@ -31,5 +31,8 @@ void out_real(struct out *o, double v, int decimals);
 void out_row_end(struct out *o);
 /* Writes what is buffered and closes the structure; returns -1 on a write error. Frees o. */
 int out_finish(struct out *o);
+/* Frees o after an error: a table is not printed, a JSON array is left unclosed (so no reader
+ * takes it for complete); rows already streamed stay. */
+void out_abort(struct out *o);
 
 #endif

@@ -69,8 +69,8 @@ struct store_result {
 /* threaded: run the writer on its own thread (else inline, when a queue block is full). */
 struct store *store_new(struct db *db, int threaded);
 /* Waits for the writer to finish everything queued; returns -1 if the writer hit a database error
- * that it could not contain. The db stays open. */
-int store_free(struct store *s);
+ * that it could not contain, and says why in err. The db stays open. */
+int store_free(struct store *s, char *err, size_t n);
 
 struct store_doc *store_begin(struct store *s, const struct session_meta *m, int64_t tag);
 int64_t store_agenda_item(struct store_doc *d, const char *top_id);

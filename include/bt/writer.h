@@ -38,6 +38,8 @@ struct writer *writer_new(struct db *db, writer_result_fn fn, void *ud);
 void writer_run(struct writer *w, const unsigned char *buf, size_t len);
 /* Rolls back what is open; returns -1 if a database error could not be contained. */
 int writer_free(struct writer *w);
+/* Why, when writer_free() returned -1 (valid until then). */
+const char *writer_error(const struct writer *w);
 
 /* Encoding shared by both sides: op byte, doc id, then fields. Integers are 8 bytes (host order),
  * strings a 4-byte length (0xFFFFFFFF for NULL) and the bytes. */
