@@ -682,7 +682,7 @@ static int run(int argc, char **argv, const char *dbpath)
 		rc = BT_FAIL;
 		goto out;
 	}
-	progress_init(&s.pg, "sync", !s.quiet && !s.dry_run && is_tty(2));
+	progress_init(&s.pg, "sync", s.quiet || s.dry_run ? PROGRESS_OFF : is_tty(2) ? PROGRESS_TTY : PROGRESS_LINES);
 	double t0 = now_seconds();
 	if (s.dry_run || s.no_mdb)
 		s.mdb_done = 1;

@@ -304,7 +304,7 @@ void import_paths(struct store *s, char **paths, int n, struct import_stats *st,
 			in.v[j++] = t;
 		}
 	struct progress pg;
-	progress_init(&pg, "import", show_progress);
+	progress_init(&pg, "import", show_progress ? PROGRESS_TTY : PROGRESS_OFF);
 	for (size_t i = 0; i < in.n; i++) {
 		pg.total_items += in.v[i].docs;
 		pg.total_bytes += in.v[i].bytes;

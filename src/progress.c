@@ -4,10 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
-void progress_init(struct progress *p, const char *label, int enabled)
+void progress_init(struct progress *p, const char *label, int mode)
 {
 	memset(p, 0, sizeof *p);
-	p->enabled = enabled;
+	p->enabled = mode;
 	p->label = label;
 	p->started = now_seconds();
 }
@@ -17,8 +17,16 @@ void progress_update(struct progress *p, int force)
 	if (!p->enabled)
 		return;
 	double t = now_seconds();
-	if (!force && t - p->last_draw < 0.1)
+	if (p->enabled == PROGRESS_LINES) {
+		if (t - p->last_draw < 10.0)
+			return; /* logs get a line every ten seconds, not one per file */
+		if (p->last_draw == 0) {
+			p->last_draw = t;
+			return;
+		}
+	} else if (!force && t - p->last_draw < 0.1) {
 		return;
+	}
 	p->last_draw = t;
 	double el = t - p->started;
 	double mb = p->bytes / 1e6;
@@ -30,6 +38,11 @@ void progress_update(struct progress *p, int force)
 	n += snprintf(line + n, sizeof line - (size_t)n, " MB  %.1f MB/s", el > 0 ? mb / el : 0.0);
 	if (p->failed)
 		n += snprintf(line + n, sizeof line - (size_t)n, "  %lld failed", (long long)p->failed);
+	if (p->enabled == PROGRESS_LINES) {
+		fprintf(stderr, "%s\n", line);
+		fflush(stderr);
+		return;
+	}
 	int pad = p->width > n ? p->width - n : 0;
 	fprintf(stderr, "\r%s%*s", line, pad, "");
 	p->width = n;
@@ -38,7 +51,7 @@ void progress_update(struct progress *p, int force)
 
 void progress_done(struct progress *p)
 {
-	if (!p->enabled || !p->width)
+	if (p->enabled != PROGRESS_TTY || !p->width)
 		return;
 	fprintf(stderr, "\r%*s\r", p->width, "");
 	fflush(stderr);
