@@ -156,7 +156,6 @@ static int run(int argc, char **argv, const char *dbpath)
 	mo.scope = RS_COUNT;
 	int matrix_opt = 0, ch, rc;
 	const char *output = NULL;
-	char choices[80];
 	optind = 0;
 	opterr = 0;
 	while ((ch = cli_getopt(argc, argv, "f:o:h", opts)) != -1) {
@@ -190,9 +189,8 @@ static int run(int argc, char **argv, const char *dbpath)
 			mo.no_government = 1;
 			break;
 		case 'f':
-			if (out_format_parse(optarg, formats, &x.fmt) < 0)
-				return usage_error(c, "unknown format '%s' (choose from %s)", optarg,
-						   out_format_choices(formats, choices, sizeof choices));
+			if ((rc = parse_format_arg(c, optarg, formats, &x.fmt)))
+				return rc;
 			break;
 		case 'o':
 			output = optarg;
@@ -200,9 +198,7 @@ static int run(int argc, char **argv, const char *dbpath)
 		case 'h':
 			return print_usage(c);
 		default:
-			if (optopt)
-				return usage_error(c, "option '%s' needs a value", argv[optind - 1]);
-			return usage_error(c, "unknown option '%s'", argv[optind - 1]);
+			return option_error(c, argv);
 		}
 	}
 	if (optind >= argc)

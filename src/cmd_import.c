@@ -63,7 +63,7 @@ static int run(int argc, char **argv, const char *dbpath)
 		case 'h':
 			return print_usage(&cmd_import);
 		default:
-			return usage_error(&cmd_import, "unknown option '%s'", argv[optind - 1]);
+			return option_error(&cmd_import, argv);
 		}
 	}
 	if (optind >= argc)

@@ -55,8 +55,7 @@ static int run(int argc, char **argv, const char *dbpath)
 	};
 	const char *text = NULL;
 	enum out_format fmt = OUT_CSV;
-	char choices[80];
-	int c;
+	int c, rc;
 	optind = 0;
 	opterr = 0;
 	while ((c = cli_getopt(argc, argv, "t:f:h", opts)) != -1) {
@@ -65,14 +64,13 @@ static int run(int argc, char **argv, const char *dbpath)
 			text = optarg;
 			break;
 		case 'f':
-			if (out_format_parse(optarg, FORMATS, &fmt) < 0)
-				return usage_error(&cmd_kommentar, "unknown format '%s' (choose from %s)", optarg,
-						   out_format_choices(FORMATS, choices, sizeof choices));
+			if ((rc = parse_format_arg(&cmd_kommentar, optarg, FORMATS, &fmt)))
+				return rc;
 			break;
 		case 'h':
 			return print_usage(&cmd_kommentar);
 		default:
-			return usage_error(&cmd_kommentar, "unknown option '%s'", argv[optind - 1]);
+			return option_error(&cmd_kommentar, argv);
 		}
 	}
 	if (optind < argc)

@@ -95,7 +95,6 @@ static int run(int argc, char **argv, const char *dbpath)
 	};
 	enum out_format fmt = OUT_TABLE;
 	int c, show_unparsed = 0, n = 20, rc;
-	char choices[80];
 	optind = 0;
 	opterr = 0;
 	while ((c = cli_getopt(argc, argv, "f:n:h", opts)) != -1) {
@@ -108,16 +107,13 @@ static int run(int argc, char **argv, const char *dbpath)
 				return rc;
 			break;
 		case 'f':
-			if (out_format_parse(optarg, FORMATS, &fmt) < 0)
-				return usage_error(&cmd_stats, "unknown format '%s' (choose from %s)", optarg,
-						   out_format_choices(FORMATS, choices, sizeof choices));
+			if ((rc = parse_format_arg(&cmd_stats, optarg, FORMATS, &fmt)))
+				return rc;
 			break;
 		case 'h':
 			return print_usage(&cmd_stats);
 		default:
-			if (optopt)
-				return usage_error(&cmd_stats, "option '%s' needs a value", argv[optind - 1]);
-			return usage_error(&cmd_stats, "unknown option '%s'", argv[optind - 1]);
+			return option_error(&cmd_stats, argv);
 		}
 	}
 	if (optind < argc)

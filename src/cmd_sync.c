@@ -633,9 +633,7 @@ static int run(int argc, char **argv, const char *dbpath)
 		case 'h':
 			return print_usage(c);
 		default:
-			if (optopt)
-				return usage_error(c, "option '%s' needs a value", argv[optind - 1]);
-			return usage_error(c, "unknown option '%s'", argv[optind - 1]);
+			return option_error(c, argv);
 		}
 	}
 	if (optind < argc)

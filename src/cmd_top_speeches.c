@@ -116,7 +116,6 @@ static int run(int argc, char **argv, const char *dbpath)
 	int n = 10, faction = 0, nogov = 0, ch, rc;
 	unsigned flags = 0;
 	enum out_format fmt = OUT_TABLE;
-	char choices[80];
 	optind = 0;
 	opterr = 0;
 	while ((ch = cli_getopt(argc, argv, "n:f:h", opts)) != -1) {
@@ -142,16 +141,13 @@ static int run(int argc, char **argv, const char *dbpath)
 			flags |= OUT_EXCEL;
 			break;
 		case 'f':
-			if (out_format_parse(optarg, formats, &fmt) < 0)
-				return usage_error(c, "unknown format '%s' (choose from %s)", optarg,
-						   out_format_choices(formats, choices, sizeof choices));
+			if ((rc = parse_format_arg(c, optarg, formats, &fmt)))
+				return rc;
 			break;
 		case 'h':
 			return print_usage(c);
 		default:
-			if (optopt)
-				return usage_error(c, "option '%s' needs a value", argv[optind - 1]);
-			return usage_error(c, "unknown option '%s'", argv[optind - 1]);
+			return option_error(c, argv);
 		}
 	}
 	if (optind < argc)

@@ -40,3 +40,12 @@ int cli_getopt(int argc, char **argv, const char *shortopts, const struct option
 {
 	return getopt_long(argc, argv, shortopts, longopts, NULL);
 }
+
+int option_error(const struct bt_command *c, char **argv)
+{
+	if (optopt && optopt < 256 && optopt != '?')
+		return usage_error(c, "option '-%c' needs a value", optopt);
+	if (optopt)
+		return usage_error(c, "option '%s' needs a value", argv[optind - 1]);
+	return usage_error(c, "unknown option '%s'", argv[optind - 1]);
+}

@@ -301,7 +301,6 @@ int matrix_command(const struct bt_command *c, int argc, char **argv, const char
 	o.scope = RS_COUNT;
 	enum out_format fmt = OUT_TABLE;
 	unsigned flags = 0;
-	char choices[80];
 	int ch, rc;
 	optind = 0;
 	opterr = 0;
@@ -336,16 +335,13 @@ int matrix_command(const struct bt_command *c, int argc, char **argv, const char
 			flags |= OUT_EXCEL;
 			break;
 		case 'f':
-			if (out_format_parse(optarg, formats, &fmt) < 0)
-				return usage_error(c, "unknown format '%s' (choose from %s)", optarg,
-						   out_format_choices(formats, choices, sizeof choices));
+			if ((rc = parse_format_arg(c, optarg, formats, &fmt)))
+				return rc;
 			break;
 		case 'h':
 			return print_usage(c);
 		default:
-			if (optopt)
-				return usage_error(c, "option '%s' needs a value", argv[optind - 1]);
-			return usage_error(c, "unknown option '%s'", argv[optind - 1]);
+			return option_error(c, argv);
 		}
 	}
 	if (optind < argc)

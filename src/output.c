@@ -1,5 +1,6 @@
 /* Output formats. */
 #include "bt/output.h"
+#include "bt/cli.h"
 #include "bt/strbuf.h"
 #include "bt/util.h"
 #include <string.h>
@@ -14,6 +15,15 @@ int out_format_parse(const char *s, unsigned allowed, enum out_format *f)
 			return 0;
 		}
 	return -1;
+}
+
+int parse_format_arg(const struct bt_command *c, const char *arg, unsigned allowed, enum out_format *f)
+{
+	char choices[80];
+	if (out_format_parse(arg, allowed, f) == 0)
+		return 0;
+	return usage_error(c, "unknown format '%s' (choose from %s)", arg,
+			   out_format_choices(allowed, choices, sizeof choices));
 }
 
 const char *out_format_choices(unsigned allowed, char *buf, size_t n)

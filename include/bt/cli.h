@@ -20,6 +20,9 @@ int print_usage(const struct bt_command *c);
 /* Prints "bt: <cmd>: <msg>" and "run 'bt <cmd> --help' ..." and returns BT_USAGE. */
 int usage_error(const struct bt_command *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* The usage error for getopt's '?': an unknown option, or one missing its value. */
+int option_error(const struct bt_command *c, char **argv);
+
 /* getopt_long with GNU argument permutation, reset for each command; quiet on errors (we report). */
 int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts);
 

@@ -17,6 +17,9 @@ enum out_flags {
 
 /* Parses a --format value among the allowed ones (OUTF bits); returns -1 if not allowed. */
 int out_format_parse(const char *s, unsigned allowed, enum out_format *f);
+struct bt_command;
+/* --format for a command: returns 0, or prints the usage error naming the choices (BT_USAGE). */
+int parse_format_arg(const struct bt_command *c, const char *arg, unsigned allowed, enum out_format *f);
 /* "table, csv, json" for messages */
 const char *out_format_choices(unsigned allowed, char *buf, size_t n);
 
