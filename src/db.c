@@ -61,15 +61,6 @@ sqlite3_stmt *db_prepare(struct db *db, const char *sql)
 	return st;
 }
 
-int db_run(struct db *db, sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return explain(db, "cannot write");
-	return 0;
-}
-
 int db_begin(struct db *db)
 {
 	if (db->in_tx)
@@ -99,22 +90,6 @@ void db_rollback(struct db *db)
 		return;
 	sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 	db->in_tx = 0;
-}
-
-void db_bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
-}
-
-void db_bind_id(sqlite3_stmt *st, int i, int64_t id)
-{
-	if (id > 0)
-		sqlite3_bind_int64(st, i, id);
-	else
-		sqlite3_bind_null(st, i);
 }
 
 static int user_version(struct db *db)

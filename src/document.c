@@ -161,7 +161,6 @@ int document_finish(struct document *d, const struct fetch_info *fetch)
 	return 0;
 }
 
-void document_hash(const struct document *d, char out[17]) { content_hash_hex(&d->hash, out); }
 
 void document_free(struct document *d)
 {

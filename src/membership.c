@@ -84,7 +84,6 @@ int membership_faction(const struct membership *m, int64_t person, const char *d
 	return found;
 }
 
-int64_t membership_count(const struct membership *m) { return m ? (int64_t)m->n : 0; }
 
 void membership_free(struct membership *m)
 {

@@ -707,12 +707,11 @@ static void op_kommentar(struct writer *w, struct dec *dc, struct wdoc *d)
 	}
 }
 
-/* Skips an operation's fields when its document has failed: decode into a scratch statement-free
- * walk by replaying the same field layout. */
+/* Binds an operation's fields and runs its statement; a failed document's fields are still
+ * decoded (to stay in step with the block) but not written. */
 static void execute(struct writer *w, int op, struct dec *dc, struct wdoc *d)
 {
 	sqlite3_stmt *st;
-	int n;
 	switch (op) {
 	case OP_AGENDA:
 		st = w->st[S_AGENDA_INS];
@@ -805,7 +804,6 @@ static void execute(struct writer *w, int op, struct dec *dc, struct wdoc *d)
 		op_kommentar(w, dc, d);
 		return;
 	default:
-		(void)n;
 		return;
 	}
 	if (d->failed) {

@@ -23,16 +23,11 @@ void db_close(struct db *db);
 /* Prepared once, reused for the life of the connection; prints the error and returns NULL on failure. */
 sqlite3_stmt *db_prepare(struct db *db, const char *sql);
 int db_exec(struct db *db, const char *sql);
-/* Steps a statement that returns no rows, then resets it; prints the error and returns -1 on failure. */
-int db_run(struct db *db, sqlite3_stmt *st);
 int db_begin(struct db *db);
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
 const char *db_errmsg(struct db *db);
 
-/* Binds text, NULL when s is NULL. */
-void db_bind_text(sqlite3_stmt *st, int i, const char *s);
-void db_bind_id(sqlite3_stmt *st, int i, int64_t id); /* NULL when id <= 0 */
 
 /* SELECT count(*) FROM session WHERE live: 0 means nothing imported yet. */
 int64_t db_live_sessions(struct db *db);

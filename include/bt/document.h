@@ -26,8 +26,6 @@ const char *document_error(const struct document *d);
 void document_free(struct document *d);
 int64_t document_bytes(const struct document *d);
 struct store *document_store(const struct document *d);
-/* The content hash so far (16 hex digits), e.g. to compare with a known version. */
-void document_hash(const struct document *d, char out[17]);
 
 /* ---- for the handlers ---- */
 struct doc_handler {

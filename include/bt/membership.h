@@ -17,7 +17,6 @@ void membership_add(struct membership *m, int64_t person_id, int faction, const 
 void membership_sort(struct membership *m);
 /* The person's faction on an ISO date; 0 if not known. */
 int membership_faction(const struct membership *m, int64_t person_id, const char *date);
-int64_t membership_count(const struct membership *m);
 void membership_free(struct membership *m);
 
 /* The factions and groups seated on a date (faction_seat); returns how many were written. */
